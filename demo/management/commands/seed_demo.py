@@ -1,0 +1,18 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load the demo: organizations, users, node pool, orders, history and bills. Idempotent."
+
+    def handle(self, *args, **opts):
+        from demo.seed import STEPS
+
+        context: dict = {}
+        for name, step in STEPS:
+            started = time.monotonic()
+            with transaction.atomic():
+                context.update(step(context) or {})
+            self.stdout.write(f"seed_demo: {name} ({time.monotonic() - started:.1f} s)")
