@@ -35,7 +35,7 @@ def _org(legal_name: str, first17: str, address: str, admin_email: str, admin_na
     return org
 
 
-def seed() -> dict:
+def seed(context=None) -> dict:
     customer = _org(
         "杭州示例智能科技有限公司",
         "91330106MA2DEM001",
