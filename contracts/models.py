@@ -21,7 +21,9 @@ class Contract(models.Model):
     version = models.PositiveSmallIntegerField(_("version"))
     pdf = models.FileField(_("contract PDF"), upload_to="contracts/%Y/%m/")
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
-    source_hash = models.CharField(max_length=64, help_text=_("fingerprint of the order data it was rendered from"))
+    source_hash = models.CharField(
+        max_length=64, help_text=_("fingerprint of the order data it was rendered from")
+    )
     created_at = models.DateTimeField(_("rendered"), default=timezone.now)
     signed_at = models.DateTimeField(_("signed copy recorded"), null=True, blank=True)
     signed_copy = models.FileField(_("signed copy"), upload_to="contracts/signed/%Y/%m/", blank=True)
@@ -60,7 +62,7 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """A message to an organization shown in the console (and sent by e-mail) — orders/notifications.py writes it."""
+    """A message to an organization, shown in the console and sent by e-mail (orders/notifications.py)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)

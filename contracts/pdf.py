@@ -1,4 +1,4 @@
-"""The contract PDF: HTML template → WeasyPrint, with the CJK font shipped in the repo (SETUP.md "PDFs in Chinese").
+"""The contract PDF: HTML template → WeasyPrint, with the CJK font shipped in the repo (SETUP.md).
 
 WeasyPrint is imported lazily (≈1 s) and stays imported in the long-lived web or worker process.
 """

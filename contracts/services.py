@@ -1,4 +1,4 @@
-"""Every write of the contracts app: render a contract version, record the signed copy (SPEC R-3.4 steps 1–2)."""
+"""Every write of the contracts app: render a contract version, record the signed copy (R-3.4 steps 1–2)."""
 
 import uuid
 

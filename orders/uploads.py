@@ -1,4 +1,4 @@
-"""Uploaded documents (signed contracts, transfer receipts): PDF, JPG or PNG, ≤ 10 MB, type checked by content.
+"""Uploads (signed contracts, transfer receipts): PDF, JPG or PNG, ≤ 10 MB, type checked by content.
 
 The file name's extension and the browser's content type are not trusted: the first bytes decide.
 """
