@@ -81,6 +81,10 @@ class Node(models.Model):
         _("measured TFLOPS per MCU"), max_digits=7, decimal_places=1, null=True, blank=True
     )
     repair_due = models.DateTimeField(_("repair due"), null=True, blank=True)
+    # The simulation's hidden truth (staff-only): a node can be degrading or already dead while its
+    # status still says healthy — the platform only learns it from metrics and missed heartbeats.
+    sim_state = models.CharField(_("simulated condition"), max_length=10, default="ok", editable=False)
+    sim_fail_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("node")
@@ -163,6 +167,8 @@ class Mcu(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="mcu_org_status"),
             models.Index(fields=["node", "status"], name="mcu_node_status"),
+            models.Index(fields=["domain", "status"], name="mcu_domain_status"),
+            models.Index(fields=["region", "status"], name="mcu_region_status"),
         ]
 
     def __str__(self):
@@ -271,6 +277,9 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     reason = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("transition")
@@ -292,6 +301,7 @@ class Alert(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     severity = models.CharField(max_length=10, choices=AlertSeverity.choices, default=AlertSeverity.WARNING)
     kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=80, blank=True, db_index=True, help_text="one open alert per key")
     message = models.CharField(max_length=300)
     region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     node = models.ForeignKey(Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
