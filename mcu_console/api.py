@@ -69,3 +69,8 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("", accounts_router)
+api.add_router("", "contracts.api.router")
+api.add_router("", "catalog.api.router")
+api.add_router("", "orders.api.router")
+api.add_router("", "assets.api.router")
+api.add_router("", "billing.api.router")

@@ -13,6 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("billing/", include("billing.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("orders/", include("orders.urls")),
+    path("assets/", include("assets.urls")),
 ]
 
 if settings.DEBUG:

@@ -42,4 +42,6 @@ def home(request):
     """Customers land on their assets; staff on the admin."""
     if request.org is None and request.user.is_staff:
         return redirect("admin:index")
+    if request.org is not None:
+        return redirect("assets:dashboard")
     return render(request, "home.html")

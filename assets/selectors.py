@@ -1,0 +1,577 @@
+"""Reads behind the asset dashboard (SPEC R-3.5): a composition of scheduler, orders and billing data.
+
+Everything here is read-only and scoped to one organization through `accounts.tenancy.for_org`.
+The dashboard issues a fixed number of queries whatever the number of MCUs: the MCUs are read in
+one query (with a "busy" flag from a subquery) and every count is made from those rows in Python.
+Customer-facing rows never carry hardware: no node, slot, domain code or GPU model (R-2.2).
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate, TruncHour
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.tenancy import for_org
+from catalog.choices import SalesForm
+from catalog.models import Region
+from mcu_console.exceptions import InvalidInput
+from mcu_console.money import quantize_fen
+from mcu_console.timeutil import days_in_month, display_tz, local_today, month_bounds, start_of_local_day
+from orders.models import ResourcePool
+from scheduler.choices import ACTIVE_MCU_STATUSES, McuStatus, WorkloadKind, WorkloadStatus
+from scheduler.models import Mcu, Transition, UsageHour, Workload
+
+EXPIRING_DAYS = 30  # a pool ending within this many days is "expiring soon"
+RUNNING_WORKLOAD_STATUSES = (WorkloadStatus.RUNNING, WorkloadStatus.RECOVERING)
+HEALTH_STATUSES = (McuStatus.NORMAL, McuStatus.WARNING, McuStatus.MIGRATING, McuStatus.PROVISIONING)
+TREND_DAYS = 7
+IDLE = "idle"  # the trend's name for allocated time with no workload (UsageHour.workload_kind == "")
+KIND_LABELS = {IDLE: gettext_lazy("Idle (allocated)"), **dict(WorkloadKind.choices)}
+SECONDS_PER_HOUR = Decimal(3600)
+MCU_HOUR_PLACES = Decimal("0.01")
+
+
+def mcu_hours(seconds) -> Decimal:
+    """Allocated seconds → MCU·h to two places (R-5.1)."""
+    return (Decimal(seconds or 0) / SECONDS_PER_HOUR).quantize(MCU_HOUR_PLACES)
+
+
+def ratio(part, whole) -> Decimal | None:
+    """part / whole as a percentage to one place, None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+# --- pools (what was bought) -----------------------------------------------------------------------
+
+
+class PoolState:
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+
+    LABELS = {
+        UPCOMING: gettext_lazy("Not started"),
+        ACTIVE: gettext_lazy("Active"),
+        EXPIRING: gettext_lazy("Expiring soon"),
+        EXPIRED: gettext_lazy("Expired"),
+    }
+
+
+def pool_state(pool: ResourcePool, today: dt.date) -> str:
+    if pool.starts_on > today:
+        return PoolState.UPCOMING
+    if pool.ends_on is None or pool.ends_on > today + dt.timedelta(days=EXPIRING_DAYS):
+        return PoolState.ACTIVE
+    if pool.ends_on >= today:
+        return PoolState.EXPIRING
+    return PoolState.EXPIRED
+
+
+def pool_reference(pool: ResourcePool) -> str:
+    """The scheduler allocation that holds this pool's MCUs."""
+    return pool.allocation_reference or f"order-line:{pool.order_line_id}"
+
+
+def pool_hours_in_month(pool: ResourcePool, year: int, month: int) -> int:
+    """Hours of the month [Asia/Shanghai] during which the pool is in service (its first to its last day)."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, days_in_month(year, month))
+    start = max(first, pool.starts_on)
+    end = min(last, pool.ends_on) if pool.ends_on else last
+    if end < start:
+        return 0
+    return ((end - start).days + 1) * 24
+
+
+def is_pool(pool: ResourcePool) -> bool:
+    return pool.sales_form in (SalesForm.ANNUAL, SalesForm.MONTHLY)
+
+
+@dataclass
+class PoolRow:
+    pool: ResourcePool
+    state: str
+    monthly_fee: Decimal | None  # unit price × quantity for annual/monthly pools (R-5.3, R-5.6)
+    month_capacity: Decimal = Decimal(0)  # pool MCU·h of this month
+    month_weighted: Decimal = Decimal(0)  # weighted MCU·h consumed this month (R-5.3)
+    deposit_used: Decimal | None = None  # pay-as-you-go (R-5.5)
+    deposit_remaining: Decimal | None = None
+
+    @property
+    def state_label(self):
+        return PoolState.LABELS[self.state]
+
+    @property
+    def month_used_percent(self):
+        return ratio(self.month_weighted, self.month_capacity)
+
+    @property
+    def deposit_used_percent(self):
+        return ratio(self.deposit_used, self.pool.deposit)
+
+    @property
+    def month_meter(self) -> str:
+        """CSS width of the usage meter, 0–100 (a plain string: never localised)."""
+        return _meter(self.month_used_percent)
+
+    @property
+    def deposit_meter(self) -> str:
+        return _meter(self.deposit_used_percent)
+
+
+def _meter(percent) -> str:
+    return str(min(max(percent or Decimal(0), Decimal(0)), Decimal(100)))
+
+
+@dataclass
+class RegionRow:
+    region: object
+    purchased: int = 0  # MCUs in active pools (pay-as-you-go ceilings not counted)
+    payg_ceiling: int = 0
+    mcus: int = 0  # MCUs now allocated
+    health: Counter = field(default_factory=Counter)
+    allocated_seconds: int = 0
+    busy_seconds: int = 0
+    weighted: Decimal = Decimal(0)
+    monthly_fee: Decimal = Decimal(0)
+
+    @property
+    def utilisation(self):
+        return ratio(self.busy_seconds, self.allocated_seconds)
+
+    @property
+    def month_mcu_hours(self):
+        return mcu_hours(self.allocated_seconds)
+
+    def health_count(self, status):
+        return self.health.get(status, 0)
+
+
+@dataclass
+class McuCell:
+    public_id: str
+    region_id: int
+    region_name: str
+    domain_kind: str
+    status: str
+    status_since: dt.datetime
+    busy: bool
+
+
+@dataclass
+class Event:
+    at: dt.datetime
+    mcu: str
+    region: str
+    kind: str  # a badge class: normal / warning / migrating / released
+    text: str
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    pools: list[PoolRow]
+    regions: list[RegionRow]
+    cells: list[McuCell]
+    health: Counter
+    active_mcus: int
+    idle_mcus: int
+    running_workloads: int
+    month_raw: Decimal
+    month_weighted: Decimal
+    month_allocated_seconds: int
+    month_busy_seconds: int
+    trend: dict
+    events: list[Event]
+    bills: list | None
+    payg_month: Decimal = Decimal(0)
+
+    @property
+    def purchased(self) -> int:
+        return sum(r.pool.quantity for r in self.pools if is_pool(r.pool) and r.state != PoolState.EXPIRED)
+
+    @property
+    def mcu_count(self) -> int:
+        return len(self.cells)
+
+    @property
+    def utilisation(self):
+        return ratio(self.month_busy_seconds, self.month_allocated_seconds)
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        return sum((r.monthly_fee for r in self.regions), Decimal(0))
+
+    @property
+    def pool_rows(self):
+        return [r for r in self.pools if is_pool(r.pool)]
+
+    @property
+    def payg_rows(self):
+        return [r for r in self.pools if not is_pool(r.pool)]
+
+    @property
+    def counts_by_state(self) -> Counter:
+        return Counter(r.state for r in self.pools)
+
+
+def pools_for_org(org):
+    return list(
+        for_org(ResourcePool.objects.select_related("region"), org).order_by(
+            "region__sort_order", "starts_on"
+        )
+    )
+
+
+def mcu_cells(org, *, region_code: str | None = None, status: str | None = None) -> list[McuCell]:
+    """The organization's active MCUs in one query, each flagged busy when a running workload holds it."""
+    busy = Workload.objects.filter(mcus=OuterRef("pk"), status__in=RUNNING_WORKLOAD_STATUSES)
+    qs = for_org(Mcu.objects.filter(status__in=ACTIVE_MCU_STATUSES), org)
+    if region_code:
+        qs = qs.filter(region__code=region_code)
+    if status:
+        qs = qs.filter(status=status)
+    rows = (
+        qs.annotate(busy=Exists(busy))
+        .order_by("region__sort_order", "region__code", "domain_kind", "public_id")
+        .values_list(
+            "public_id", "region_id", "region__name", "domain_kind", "status", "status_since", "busy"
+        )
+    )
+    return [McuCell(*row) for row in rows]
+
+
+def matrix_groups(cells: list[McuCell]) -> list[dict]:
+    """Cells grouped by region, in order, with the region's health counts (for the dot matrix)."""
+    groups: dict[int, dict] = {}
+    for cell in cells:
+        group = groups.setdefault(
+            cell.region_id, {"region": cell.region_name, "cells": [], "counts": Counter()}
+        )
+        group["cells"].append(cell)
+        group["counts"][cell.status] += 1
+    return list(groups.values())
+
+
+def _month_usage(org, start: dt.datetime, end: dt.datetime):
+    """This month's usage per (region, allocation reference, pay-as-you-go?) in one query."""
+    return (
+        for_org(UsageHour.objects.filter(hour__gte=start, hour__lt=end), org)
+        .values("region_id", "allocation__reference", "workload__payg")
+        .annotate(
+            allocated=Sum("allocated_seconds"), busy=Sum("busy_seconds"), weighted=Sum("weighted_mcu_hours")
+        )
+        .order_by()
+    )
+
+
+def _payg_weighted_since(org, since: dt.datetime) -> dict[int, Decimal]:
+    """Weighted MCU·h of pay-as-you-go workloads per region since `since` (R-5.5)."""
+    rows = (
+        for_org(UsageHour.objects.filter(hour__gte=since, workload__payg=True), org)
+        .values("region_id")
+        .annotate(weighted=Sum("weighted_mcu_hours"))
+        .order_by()
+    )
+    return {row["region_id"]: row["weighted"] or Decimal(0) for row in rows}
+
+
+def usage_trend(org, *, days: int = TREND_DAYS, today: dt.date | None = None) -> dict:
+    """MCU·h per local day and workload kind for the last `days` days (today included)."""
+    today = today or local_today()
+    first = today - dt.timedelta(days=days - 1)
+    rows = (
+        for_org(UsageHour.objects.filter(hour__gte=start_of_local_day(first)), org)
+        .annotate(day=TruncDate("hour", tzinfo=display_tz()))
+        .values("day", "workload_kind")
+        .annotate(allocated=Sum("allocated_seconds"))
+        .order_by()
+    )
+    day_list = [first + dt.timedelta(days=i) for i in range(days)]
+    series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
+    for row in rows:
+        if row["day"] is None or row["day"] > today:
+            continue
+        series[row["workload_kind"] or IDLE][row["day"]] = mcu_hours(row["allocated"])
+    return {"days": day_list, "series": dict(series)}
+
+
+TREND_ORDER = [*WorkloadKind.values, IDLE]
+
+
+def trend_table(trend: dict) -> dict:
+    """The trend as a table (labels, rows of (day, values)) for readers without the chart."""
+    kinds = [k for k in TREND_ORDER if k in trend["series"]]
+    rows = [(day, [trend["series"][k].get(day, Decimal("0.00")) for k in kinds]) for day in trend["days"]]
+    return {"labels": [KIND_LABELS[k] for k in kinds], "rows": rows}
+
+
+def trend_figure(trend: dict) -> dict:
+    """A Plotly stacked-bar figure (plain JSON-able dicts) of the usage trend."""
+    colours = {
+        WorkloadKind.TRAINING: "#1d4ed8",
+        WorkloadKind.INFERENCE: "#15803d",
+        WorkloadKind.DEVELOPMENT: "#b45309",
+        WorkloadKind.DATA_PROCESSING: "#7c3aed",
+        IDLE: "#cbd5e1",
+    }
+    x = [d.isoformat() for d in trend["days"]]
+    data = []
+    for kind in TREND_ORDER:
+        values = trend["series"].get(kind)
+        if not values:
+            continue
+        data.append(
+            {
+                "type": "bar",
+                "name": str(KIND_LABELS[kind]),
+                "x": x,
+                "y": [float(values.get(d, 0)) for d in trend["days"]],
+                "marker": {"color": colours[kind]},
+                "hovertemplate": "%{x}: %{y:.2f} MCU·h<extra>%{fullData.name}</extra>",
+            }
+        )
+    layout = {
+        "barmode": "stack",
+        "height": 300,
+        "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+        "yaxis": {"title": {"text": "MCU·h"}, "rangemode": "tozero"},
+        "xaxis": {"type": "category"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    return {"data": data, "layout": layout}
+
+
+# --- events, in the customer's words -----------------------------------------------------------
+
+
+def _event_text(from_status: str, to_status: str, mcu: str) -> tuple[str, str]:
+    if to_status == McuStatus.WARNING:
+        return "warning", _("%(mcu)s showed an early warning; the platform is watching it.") % {"mcu": mcu}
+    if to_status == McuStatus.MIGRATING:
+        return "migrating", _("%(mcu)s is moving to healthy capacity; its tasks continue automatically.") % {
+            "mcu": mcu
+        }
+    if to_status == McuStatus.NORMAL and from_status == McuStatus.MIGRATING:
+        return "normal", _("%(mcu)s finished moving and runs normally again.") % {"mcu": mcu}
+    if to_status == McuStatus.NORMAL and from_status == McuStatus.WARNING:
+        return "normal", _("%(mcu)s recovered and runs normally.") % {"mcu": mcu}
+    if to_status == McuStatus.NORMAL:
+        return "normal", _("%(mcu)s is ready.") % {"mcu": mcu}
+    if to_status == McuStatus.PROVISIONING:
+        return "provisioning", _("%(mcu)s is being prepared.") % {"mcu": mcu}
+    if to_status == McuStatus.RELEASED:
+        return "released", _("%(mcu)s was released.") % {"mcu": mcu}
+    return "normal", _("%(mcu)s changed state.") % {"mcu": mcu}
+
+
+def mcu_events(org, *, limit: int = 12) -> list[Event]:
+    """What happened to the organization's MCUs, newest first. The stored reason is staff wording
+    (it may name a node), so customers get a fixed sentence per kind of change instead."""
+    rows = (
+        for_org(Transition.objects.all(), org, field="mcu__organization")
+        .order_by("-at", "-id")
+        .values_list("at", "from_status", "to_status", "mcu__public_id", "mcu__region__name")[:limit]
+    )
+    events = []
+    for at, from_status, to_status, public_id, region in rows:
+        kind, text = _event_text(from_status, to_status, public_id)
+        events.append(Event(at=at, mcu=public_id, region=region, kind=kind, text=text))
+    return events
+
+
+# --- bills (the billing app, written alongside) -------------------------------------------------
+
+
+def latest_bills(org, *, limit: int = 3) -> list | None:
+    """The organization's latest bills, or None while the billing app has no bills model."""
+    try:
+        from billing.models import Bill
+    except ImportError:
+        return None
+    return list(for_org(Bill.objects.all(), org).order_by("-period")[:limit])
+
+
+# --- the dashboard -------------------------------------------------------------------------------
+
+
+def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
+    """Every panel of R-3.5 for one organization, in a fixed number of queries (at most 9)."""
+    today = today or local_today()
+    month_start, month_end = month_bounds(today.year, today.month)
+    pools = pools_for_org(org)
+    cells = mcu_cells(org)
+    usage = list(_month_usage(org, month_start, month_end))
+    payg_pools = [p for p in pools if p.sales_form == SalesForm.PAYG]
+    payg_since = (
+        _payg_weighted_since(org, start_of_local_day(min(p.starts_on for p in payg_pools)))
+        if payg_pools
+        else {}
+    )
+    running = for_org(Workload.objects.filter(status__in=RUNNING_WORKLOAD_STATUSES), org).count()
+
+    regions: dict[int, RegionRow] = {}
+
+    def region_row(region_id, region=None) -> RegionRow:
+        if region_id not in regions:
+            regions[region_id] = RegionRow(region=region)
+        row = regions[region_id]
+        if row.region is None and region is not None:
+            row.region = region
+        return row
+
+    weighted_by_reference: dict[str, Decimal] = defaultdict(Decimal)
+    payg_month_by_region: dict[int, Decimal] = defaultdict(Decimal)
+    for row in usage:
+        region = region_row(row["region_id"])
+        region.allocated_seconds += row["allocated"] or 0
+        region.busy_seconds += row["busy"] or 0
+        region.weighted += row["weighted"] or Decimal(0)
+        weighted_by_reference[row["allocation__reference"]] += row["weighted"] or Decimal(0)
+        if row["workload__payg"]:
+            payg_month_by_region[row["region_id"]] += row["weighted"] or Decimal(0)
+
+    pool_rows = []
+    payg_month = Decimal(0)
+    for pool in pools:
+        state = pool_state(pool, today)
+        region = region_row(pool.region_id, pool.region)
+        if is_pool(pool):
+            fee = quantize_fen(pool.unit_price * pool.quantity)
+            row = PoolRow(pool=pool, state=state, monthly_fee=fee)
+            row.month_capacity = Decimal(pool.quantity * pool_hours_in_month(pool, today.year, today.month))
+            row.month_weighted = weighted_by_reference.get(pool_reference(pool), Decimal(0))
+            if state in (PoolState.ACTIVE, PoolState.EXPIRING):
+                region.purchased += pool.quantity
+                region.monthly_fee += fee
+        else:
+            row = PoolRow(pool=pool, state=state, monthly_fee=None)
+            used = quantize_fen(payg_since.get(pool.region_id, Decimal(0)) * pool.unit_price)
+            row.deposit_used = used
+            row.deposit_remaining = quantize_fen(pool.deposit - used)
+            row.month_weighted = payg_month_by_region.get(pool.region_id, Decimal(0))
+            payg_month += quantize_fen(row.month_weighted * pool.unit_price)
+            if state != PoolState.EXPIRED:
+                region.payg_ceiling += pool.quantity
+        pool_rows.append(row)
+
+    health: Counter = Counter()
+    active = 0
+    for cell in cells:
+        health[cell.status] += 1
+        active += cell.busy
+        row = region_row(cell.region_id)
+        row.mcus += 1
+        row.health[cell.status] += 1
+    missing = [region_id for region_id, row in regions.items() if row.region is None]
+    if missing:  # regions with MCUs or usage but no pool (e.g. pay-as-you-go tasks that ended)
+        for region_id, region in Region.objects.in_bulk(missing).items():
+            regions[region_id].region = region
+
+    month_allocated = sum(r.allocated_seconds for r in regions.values())
+    month_busy = sum(r.busy_seconds for r in regions.values())
+    month_weighted = sum((r.weighted for r in regions.values()), Decimal(0))
+    ordered_regions = sorted(regions.values(), key=lambda r: (r.region.sort_order, r.region.code))
+    return Dashboard(
+        today=today,
+        pools=pool_rows,
+        regions=ordered_regions,
+        cells=cells,
+        health=health,
+        active_mcus=active,
+        idle_mcus=len(cells) - active,
+        running_workloads=running,
+        month_raw=mcu_hours(month_allocated),
+        month_weighted=month_weighted,
+        month_allocated_seconds=month_allocated,
+        month_busy_seconds=month_busy,
+        trend=usage_trend(org, today=today),
+        events=mcu_events(org),
+        bills=latest_bills(org),
+        payg_month=payg_month,
+    )
+
+
+# --- usage for the API -------------------------------------------------------------------------
+
+GRANULARITIES = {"hour": TruncHour, "day": TruncDate}
+GROUPS = {"workload_kind", "region"}
+MAX_USAGE_DAYS = {"hour": 31, "day": 366}
+
+
+def usage_rows(org, *, start: dt.datetime, end: dt.datetime, granularity: str, group_by: list[str]):
+    """MCU·h (raw and weighted) per period and the chosen groups, [start, end), periods in Asia/Shanghai."""
+    if granularity not in GRANULARITIES:
+        raise InvalidInput(
+            _("Granularity must be hour or day."), details={"granularity": ["must be hour or day"]}
+        )
+    unknown = sorted(set(group_by) - GROUPS)
+    if unknown:
+        raise InvalidInput(
+            _("Usage can be grouped by workload_kind and region only."), details={"group_by": unknown}
+        )
+    if start.tzinfo is None or end.tzinfo is None:
+        start = timezone.make_aware(start, display_tz()) if start.tzinfo is None else start
+        end = timezone.make_aware(end, display_tz()) if end.tzinfo is None else end
+    if end <= start:
+        raise InvalidInput(_("'to' must be after 'from'."), details={"to": ["must be after from"]})
+    if end - start > dt.timedelta(days=MAX_USAGE_DAYS[granularity]):
+        raise InvalidInput(
+            _("At most %(days)s days at a time for granularity %(granularity)s.")
+            % {"days": MAX_USAGE_DAYS[granularity], "granularity": granularity},
+            details={"to": ["range too long"]},
+        )
+    fields = ["period"]
+    if "workload_kind" in group_by:
+        fields.append("workload_kind")
+    if "region" in group_by:
+        fields.append("region__code")
+    rows = (
+        for_org(UsageHour.objects.filter(Q(hour__gte=start) & Q(hour__lt=end)), org)
+        .annotate(period=GRANULARITIES[granularity]("hour", tzinfo=display_tz()))
+        .values(*fields)
+        .annotate(allocated=Sum("allocated_seconds"), weighted=Sum("weighted_mcu_hours"))
+        .order_by(*fields)
+    )
+    out = []
+    for row in rows:
+        period = row["period"]
+        item = {
+            "period": period.isoformat(),
+            "mcu_hours": mcu_hours(row["allocated"]),
+            "weighted_mcu_hours": (row["weighted"] or Decimal(0)).quantize(Decimal("0.0001")),
+        }
+        if "workload_kind" in group_by:
+            item["workload_kind"] = row["workload_kind"] or IDLE
+        if "region" in group_by:
+            item["region"] = row["region__code"]
+        out.append(item)
+    return out
+
+
+def workloads_for_org(org, *, status: str | None = None):
+    qs = for_org(Workload.objects.select_related("region"), org)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at", "-id")
+
+
+def payg_available(org) -> bool:
+    """Whether the organization holds a pay-as-you-go account that is not expired (R-5.5)."""
+    today = local_today()
+    return (
+        for_org(ResourcePool.objects.filter(sales_form=SalesForm.PAYG, starts_on__lte=today), org)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exists()
+    )
