@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import UNIT_FOR_FORM, PriceUnit, SalesForm
+from catalog.pricing import price_order_errors
 from mcu_console.money import DECIMAL_PLACES, MAX_DIGITS
 
 
@@ -66,3 +68,21 @@ class PriceBookEntry(models.Model):
     def save(self, *args, **kwargs):
         self.unit = UNIT_FOR_FORM[SalesForm(self.sales_form)]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """Keep payg×730 > monthly > annual (R-5.4) on every day from this entry's date on."""
+        super().clean()
+        if not (self.region_id and self.sales_form and self.unit_price and self.valid_from):
+            return
+        others = PriceBookEntry.objects.filter(region_id=self.region_id).exclude(pk=self.pk)
+        entries = [(e.sales_form, e.valid_from, e.unit_price) for e in others]
+        entries.append((self.sales_form, self.valid_from, self.unit_price))
+        change_days = sorted({day for _form, day, _price in entries if day >= self.valid_from})
+        for day in change_days:
+            in_force = {}
+            for form, valid_from, price in sorted(entries, key=lambda e: e[1]):
+                if valid_from <= day:
+                    in_force[form] = price
+            errors = price_order_errors(in_force)
+            if errors:
+                raise ValidationError({"unit_price": [f"{day:%Y-%m-%d}: {e}" for e in errors]})
