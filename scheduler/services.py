@@ -196,10 +196,11 @@ def holds_extend(*, reference: str, expires_at: dt.datetime, now=None) -> int:
 
 @transaction.atomic
 def mcus_allocate(
-    *, organization, region, domain_kind: str, quantity: int, reference: str, now=None
+    *, organization, region, domain_kind: str, quantity: int, reference: str, now=None, single_domain=False
 ) -> Allocation:
     """Give `organization` `quantity` MCUs (R-2.5 placement); turns the holds of `reference` into MCUs,
-    or takes free capacity if they are gone. Idempotent per reference."""
+    or takes free capacity if they are gone. Idempotent per reference. `single_domain` keeps even a
+    large tightly-coupled request in one domain (a gang-placed training workload)."""
     _validate(quantity, domain_kind)
     region = resolve_region(region)
     now = now or timezone.now()
@@ -219,7 +220,8 @@ def mcus_allocate(
         if all(free.get(d, 0) >= q for d, q in planned):
             parts = planned
     if parts is None:
-        parts = plan_domains(free.items(), quantity, may_span=may_span(domain_kind, quantity))
+        span = may_span(domain_kind, quantity) and not (single_domain and domain_kind != DomainKind.NORMAL)
+        parts = plan_domains(free.items(), quantity, may_span=span)
     if parts is None:
         raise _insufficient(region, domain_kind, quantity, caps)
 
