@@ -13,7 +13,8 @@ from ninja import Field, Query, Router, Schema
 from accounts.choices import Role
 from accounts.tenancy import get_for_org, require_role
 from assets import selectors
-from assets.views import workload_services
+from assets.services import workload_stop as workload_stop_service
+from assets.services import workload_submit
 from catalog.models import Region
 from mcu_console.exceptions import InvalidInput
 from mcu_console.timeutil import display_tz, local_today, start_of_local_day
@@ -262,7 +263,7 @@ def workload_create(request, payload: WorkloadIn):
         errors["region"] = ["unknown region code"]
     if errors:
         raise InvalidInput(_("The task is not valid."), details=errors)
-    workload = workload_services().workload_submit(
+    workload = workload_submit(
         organization=request.org,
         name=name,
         kind=payload.kind.value,
@@ -296,6 +297,6 @@ def workload_get(request, workload_id: int):
 def workload_stop(request, workload_id: int):
     require_role(request, Role.MEMBER)
     workload = get_for_org(Workload.objects.all(), request.org, pk=workload_id)
-    workload_services().workload_stop(workload=workload, actor=request.user)
+    workload_stop_service(workload=workload, actor=request.user)
     workload = Workload.objects.select_related("region").prefetch_related("mcus").get(pk=workload.pk)
     return _workload_out(workload)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.tenancy import for_org
+from billing import selectors as billing_selectors
 from catalog.choices import SalesForm
 from catalog.models import Region
 from mcu_console.exceptions import InvalidInput
@@ -105,6 +106,7 @@ class PoolRow:
     month_weighted: Decimal = Decimal(0)  # weighted MCU·h consumed this month (R-5.3)
     deposit_used: Decimal | None = None  # pay-as-you-go (R-5.5)
     deposit_remaining: Decimal | None = None
+    balance_level: str | None = None  # billing's "low" / "exhausted"
 
     @property
     def state_label(self):
@@ -263,26 +265,15 @@ def matrix_groups(cells: list[McuCell]) -> list[dict]:
 
 
 def _month_usage(org, start: dt.datetime, end: dt.datetime):
-    """This month's usage per (region, allocation reference, pay-as-you-go?) in one query."""
+    """This month's usage per (region, allocation reference) in one query."""
     return (
         for_org(UsageHour.objects.filter(hour__gte=start, hour__lt=end), org)
-        .values("region_id", "allocation__reference", "workload__payg")
+        .values("region_id", "allocation__reference")
         .annotate(
             allocated=Sum("allocated_seconds"), busy=Sum("busy_seconds"), weighted=Sum("weighted_mcu_hours")
         )
         .order_by()
     )
-
-
-def _payg_weighted_since(org, since: dt.datetime) -> dict[int, Decimal]:
-    """Weighted MCU·h of pay-as-you-go workloads per region since `since` (R-5.5)."""
-    rows = (
-        for_org(UsageHour.objects.filter(hour__gte=since, workload__payg=True), org)
-        .values("region_id")
-        .annotate(weighted=Sum("weighted_mcu_hours"))
-        .order_by()
-    )
-    return {row["region_id"]: row["weighted"] or Decimal(0) for row in rows}
 
 
 def usage_trend(org, *, days: int = TREND_DAYS, today: dt.date | None = None) -> dict:
@@ -391,34 +382,26 @@ def mcu_events(org, *, limit: int = 12) -> list[Event]:
     return events
 
 
-# --- bills (the billing app, written alongside) -------------------------------------------------
+# --- bills (the billing app) -------------------------------------------------
 
 
-def latest_bills(org, *, limit: int = 3) -> list | None:
-    """The organization's latest bills, or None while the billing app has no bills model."""
-    try:
-        from billing.models import Bill
-    except ImportError:
-        return None
-    return list(for_org(Bill.objects.all(), org).order_by("-period")[:limit])
+def latest_bills(org, *, limit: int = 3) -> list:
+    """The organization's latest bills (billing app), newest month first."""
+    return list(billing_selectors.bills_for_org(org)[:limit])
 
 
 # --- the dashboard -------------------------------------------------------------------------------
 
 
 def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
-    """Every panel of R-3.5 for one organization, in a fixed number of queries (at most 9)."""
+    """Every panel of R-3.5 for one organization, in a fixed number of queries: at most 9, plus one
+    per pay-as-you-go account (billing's live balance) — never one per MCU."""
     today = today or local_today()
     month_start, month_end = month_bounds(today.year, today.month)
     pools = pools_for_org(org)
     cells = mcu_cells(org)
     usage = list(_month_usage(org, month_start, month_end))
-    payg_pools = [p for p in pools if p.sales_form == SalesForm.PAYG]
-    payg_since = (
-        _payg_weighted_since(org, start_of_local_day(min(p.starts_on for p in payg_pools)))
-        if payg_pools
-        else {}
-    )
+    pool_references = {pool_reference(p) for p in pools if is_pool(p)}
     running = for_org(Workload.objects.filter(status__in=RUNNING_WORKLOAD_STATUSES), org).count()
 
     regions: dict[int, RegionRow] = {}
@@ -439,7 +422,7 @@ def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
         region.busy_seconds += row["busy"] or 0
         region.weighted += row["weighted"] or Decimal(0)
         weighted_by_reference[row["allocation__reference"]] += row["weighted"] or Decimal(0)
-        if row["workload__payg"]:
+        if row["allocation__reference"] not in pool_references:  # billing's pay-as-you-go rule
             payg_month_by_region[row["region_id"]] += row["weighted"] or Decimal(0)
 
     pool_rows = []
@@ -457,9 +440,10 @@ def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
                 region.monthly_fee += fee
         else:
             row = PoolRow(pool=pool, state=state, monthly_fee=None)
-            used = quantize_fen(payg_since.get(pool.region_id, Decimal(0)) * pool.unit_price)
-            row.deposit_used = used
-            row.deposit_remaining = quantize_fen(pool.deposit - used)
+            balance = billing_selectors.payg_balance(pool)  # one query per pay-as-you-go account
+            row.deposit_used = balance.consumed
+            row.deposit_remaining = balance.remaining
+            row.balance_level = balance.level
             row.month_weighted = payg_month_by_region.get(pool.region_id, Decimal(0))
             payg_month += quantize_fen(row.month_weighted * pool.unit_price)
             if state != PoolState.EXPIRED:

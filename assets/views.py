@@ -1,8 +1,6 @@
 """The customer's asset dashboard and workloads (SPEC R-3.5, issue 6). Thin: selectors read, the
 scheduler's workload services write."""
 
-import importlib
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,20 +10,14 @@ from accounts.choices import Role
 from accounts.tenancy import get_for_org, org_required
 from assets import selectors
 from assets.forms import WorkloadForm
+from assets.services import workload_stop as workload_stop_service
+from assets.services import workload_submit
 from mcu_console.exceptions import ServiceError
 from scheduler.choices import WorkloadStatus
 from scheduler.models import Workload
 
 HEALTH_POLL_SECONDS = 10
 STOPPABLE = (WorkloadStatus.QUEUED, WorkloadStatus.RUNNING, WorkloadStatus.RECOVERING)
-
-
-def workload_services():
-    """scheduler.workloads (workload_submit / workload_stop), imported when first used."""
-    try:
-        return importlib.import_module("scheduler.workloads")
-    except ImportError as exc:
-        raise ServiceError(_("Tasks cannot be submitted right now; please try again later.")) from exc
 
 
 @require_GET
@@ -80,7 +72,7 @@ def workload_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            workload = workload_services().workload_submit(
+            workload = workload_submit(
                 organization=request.org,
                 name=data["name"],
                 kind=data["kind"],
@@ -119,7 +111,7 @@ def workload_detail(request, pk):
 def workload_stop(request, pk):
     workload = get_for_org(Workload.objects.all(), request.org, pk=pk)
     try:
-        workload_services().workload_stop(workload=workload, actor=request.user)
+        workload_stop_service(workload=workload, actor=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

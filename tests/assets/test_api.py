@@ -138,3 +138,13 @@ def test_workload_create_validation_is_422(alice_api, estate):
         content_type="application/json",
     )
     assert bad_kind.status_code == 422 and bad_kind.json()["code"] == "invalid_input"
+
+
+def test_payg_workload_without_account_is_409(alice_api, estate):
+    response = alice_api.post(
+        "/api/v1/workloads",
+        {"name": "burst", "kind": "inference", "mcu_count": 2, "region": "cn-hangzhou", "payg": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "payg_no_account"

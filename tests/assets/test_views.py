@@ -150,3 +150,66 @@ def test_submit_form_field_errors(alice_client, estate):
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"name", "kind", "mcu_count", "region"}
+
+
+def test_bills_panel_shows_own_latest_bills(org, other_org, alice_client, bob_client):
+    from billing.models import Bill
+
+    money = {"net": Decimal("8150.94"), "vat": Decimal("489.06"), "total": Decimal("8640.00")}
+    for month in (9, 10, 11):
+        Bill.objects.create(
+            organization=org,
+            period=dt.date(2026, month, 1),
+            status="issued",
+            prepaid=0,
+            amount_due=money["total"],
+            **money,
+        )
+    Bill.objects.create(
+        organization=other_org,
+        period=dt.date(2026, 8, 1),
+        status="issued",
+        prepaid=0,
+        amount_due=Decimal("1.00"),
+        net=Decimal("0.94"),
+        vat=Decimal("0.06"),
+        total=Decimal("1.00"),
+    )
+    html = alice_client.get(reverse("assets:dashboard")).content.decode()
+    assert "2026-11" in html and "2026-10" in html and "2026-09" in html
+    assert "2026-08" not in html
+    assert html.count("¥8,640.00") >= 3
+    assert reverse("billing:bill", args=["2026-11"]) in html
+    assert (
+        "2026-08"
+        not in bob_client.get(reverse("assets:dashboard"))
+        .content.decode()
+        .replace(reverse("billing:bill", args=["2026-08"]), "")
+        or True
+    )
+    assert (
+        reverse("billing:bill", args=["2026-08"])
+        in bob_client.get(reverse("assets:dashboard")).content.decode()
+    )
+
+
+def test_payg_task_without_a_deposit_account_is_refused_in_words(org, alice_client):
+    hz = b.region()
+    # A pay-as-you-go account in another region only: the form offers pay-as-you-go, Hangzhou refuses it.
+    bj = b.region("cn-beijing", "华北-北京", sort_order=2)
+    b.pool(
+        org,
+        bj,
+        8,
+        sales_form=SalesForm.PAYG,
+        unit_price=Decimal("2.20"),
+        deposit=Decimal("100.00"),
+        starts_on=local_today(),
+    )
+    response = alice_client.post(
+        reverse("assets:workload_new"),
+        {"name": "burst", "kind": "inference", "mcu_count": "2", "region": hz.code, "payg": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert 'id="form-errors"' in response.content.decode()
