@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from accounts.choices import Role
 from accounts.tenancy import get_for_org, require_role
@@ -274,7 +274,7 @@ def workload_create(request, payload: WorkloadIn):
         actor=request.user,
     )
     workload = Workload.objects.select_related("region").prefetch_related("mcus").get(pk=workload.pk)
-    return 201, _workload_out(workload)
+    return Status(201, _workload_out(workload))
 
 
 @router.get("/workloads", response=list[WorkloadOut], summary="Your tasks, newest first")
