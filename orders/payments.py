@@ -8,6 +8,7 @@ order and queues delivery on commit.
 """
 
 import datetime as dt
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +27,7 @@ from orders.models import BankTransfer, Order
 from orders.uploads import validate_document
 
 CONFIRM_PERMISSION = "orders.confirm_payment"
+log = logging.getLogger(__name__)
 
 
 def amount_received(order: Order) -> Decimal:
@@ -218,6 +220,11 @@ def payment_confirm(*, order: Order, actor, payer_override_reason: str = "") -> 
 
 
 def _queue_delivery(order_id: int) -> None:
+    """After commit: queue the delivery. A broker outage must not turn a recorded payment into an error
+    page — the order stays *delivering* and the `orders.deliver_pending` sweeper queues it again."""
     from orders.tasks import deliver_order
 
-    deliver_order.delay(order_id)
+    try:
+        deliver_order.delay(order_id)
+    except Exception:
+        log.exception("could not queue delivery of order %s; the sweeper will retry", order_id)
