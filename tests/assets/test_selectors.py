@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -191,7 +192,10 @@ def test_trend_buckets_by_shanghai_day_and_kind(org):
     training = next(t for t in figure["data"] if t["marker"]["color"] == "#1d4ed8")
     assert training["y"] == [0, 0, 0, 0, 0, 1.0, 1.0]
     table = selectors.trend_table(trend)
-    assert [str(label) for label in table["labels"]] == ["Training", "Inference", "Idle (allocated)"]
+    with translation.override("en"):
+        assert [str(label) for label in table["labels"]] == ["Training", "Inference", "Idle (allocated)"]
+    with translation.override("zh-hans"):
+        assert str(table["labels"][-1]).startswith("空闲")
     assert table["rows"][-1] == (TODAY, [Decimal("1.00"), Decimal("0.00"), Decimal("0.00")])
 
 
