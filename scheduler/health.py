@@ -73,7 +73,9 @@ def _place(mcus: list[Mcu], domain_id: int, now) -> bool:
     )
     ready = now + dt.timedelta(seconds=MIGRATION_SECONDS)
     # Free the old slots first so a move inside the same domain never collides with itself.
-    Mcu.objects.filter(pk__in=[m.pk for m in mcus]).update(node=None, slot=None)
+    Mcu.objects.filter(pk__in=[m.pk for m in mcus]).update(
+        node=None, slot=None, status=McuStatus.MIGRATING, status_reason=MOVING
+    )
     for mcu, (node_id, slot) in zip(mcus, slots, strict=True):
         mcu.node_id, mcu.slot, mcu.domain_id = node_id, slot, domain_id
         mcu.status, mcu.status_reason, mcu.ready_at = McuStatus.MIGRATING, MOVING, ready
