@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.services import audit
 from catalog.choices import DomainKind, SalesForm
@@ -21,12 +22,24 @@ from orders.uploads import validate_document
 RENDERABLE_STATUSES = (OrderStatus.PENDING_SIGNATURE,)
 
 
+# The contract's own wording of the catalog's choices (a legal text should not change with a UI label).
+DOMAIN_WORDS = {
+    DomainKind.NORMAL: pgettext_lazy("contract", "normal domain"),
+    DomainKind.TIGHTLY_COUPLED: pgettext_lazy("contract", "tightly-coupled domain"),
+}
+FORM_WORDS = {
+    SalesForm.ANNUAL: pgettext_lazy("contract", "annual pool"),
+    SalesForm.MONTHLY: pgettext_lazy("contract", "monthly pool"),
+    SalesForm.PAYG: pgettext_lazy("contract", "pay-as-you-go"),
+}
+
+
 def _template_context(data: dict, version: int) -> dict:
     lines = [
         {
             **line,
-            "domain_kind_label": DomainKind(line["domain_kind"]).label,
-            "sales_form_label": SalesForm(line["sales_form"]).label,
+            "domain_kind_label": DOMAIN_WORDS[DomainKind(line["domain_kind"])],
+            "sales_form_label": FORM_WORDS[SalesForm(line["sales_form"])],
         }
         for line in data["lines"]
     ]

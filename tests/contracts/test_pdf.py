@@ -54,6 +54,7 @@ def test_contract_states_parties_lines_amounts_and_payment(two_region_order, org
         "¥43,200.00",  # monthly fee in total
         "¥518,400.00",  # order total = amount to transfer
         "12个月",
+        "年度资源池",
         "信息技术服务费",
         "6%",
         "¥489,056.60",  # 518,400 / 1.06 = 489,056.603… → before tax
@@ -91,3 +92,4 @@ def test_pay_as_you_go_contract_states_ceiling_hourly_price_and_deposit(org):
     assert "¥2.20/MCU·h" in text
     assert "¥50,000.00" in text
     assert "按量计费" in text
+    assert "普通调度域" in text
