@@ -49,6 +49,8 @@ STAFF_GROUP_PERMISSIONS = {
         "scheduler.change_alert",
         "scheduler.view_workload",
         "scheduler.view_transition",
+        "scheduler.view_allocation",
+        "scheduler.view_hold",
     ],
 }
 STAFF_GROUPS = tuple(STAFF_GROUP_PERMISSIONS)
