@@ -44,7 +44,7 @@ def bill_for_org(org, period: str) -> Bill:
         from django.http import Http404
 
         raise Http404 from None
-    return get_for_org(Bill.objects.prefetch_related("lines__region"), org, period=day)
+    return get_for_org(Bill.objects.prefetch_related("lines__region", "lines__corrects"), org, period=day)
 
 
 def bill_line_for_org(org, bill: Bill, pk) -> BillLine:
