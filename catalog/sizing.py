@@ -80,7 +80,7 @@ def size_workload(
             "p": f"{params_billion:g}",
             "b": f"{bytes_per_param:g}",
             "o": f"{OVERHEAD:g}",
-            "gb": f"{memory_gb:,.0f}",
+            "gb": f"{memory_gb:,.1f}",
             "n": mcus_memory,
         }
     )

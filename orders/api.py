@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.choices import Role
 from accounts.tenancy import require_role
@@ -216,7 +216,7 @@ def order_create(request, payload: OrderIn):
         idempotency_key=key,
         request_hash=_request_hash(payload),
     )
-    return 201, _order_out(selectors.order_for_org(request.org, order.pk))
+    return Status(201, _order_out(selectors.order_for_org(request.org, order.pk)))
 
 
 @router.get("/orders", response=list[OrderOut], summary="Your organization's orders, newest first")

@@ -1,5 +1,6 @@
 """Console pages of ordering: configurator with a live quote, order placement, list, detail, cancel."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -72,6 +73,7 @@ def _render_configure(request, forms, quote=None, errors=(), status=200):
         "packages": PACKAGES,
         "max_lines": MAX_LINES,
         "can_order": request.membership.has_role(Role.MEMBER),
+        "hold_days": settings.ORDER_HOLD_DAYS,
     }
     return render(request, "orders/configure.html", context, status=status)
 
@@ -155,7 +157,7 @@ def quote(request):
     return render(
         request,
         "orders/configure.html#quote",
-        {"quote": quote, "quote_errors": errors, "forms": forms},
+        {"quote": quote, "quote_errors": errors, "forms": forms, "hold_days": settings.ORDER_HOLD_DAYS},
     )
 
 

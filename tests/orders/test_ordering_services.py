@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
 from catalog.models import PriceBookEntry
@@ -32,6 +32,13 @@ def _open_holds(reference=None):
 
 def _free(region, kind):
     return next(c.free for c in capacity_overview(region=region) if c.domain_kind == kind)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English (the msgids); the console's default language is zh-Hans."""
+    with translation.override("en"):
+        yield
 
 
 def test_place_prices_numbers_holds_and_audits(regions, org, alice):

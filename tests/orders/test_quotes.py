@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,13 @@ from catalog.models import PriceBookEntry
 from mcu_console.exceptions import InvalidInput
 from orders.quotes import quote_build
 from tests.orders.ordering import line
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English (the msgids); the console's default language is zh-Hans."""
+    with translation.override("en"):
+        yield
 
 
 def test_done_when_example_matches_the_hand_calculation(regions):
