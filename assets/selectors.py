@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.tenancy import for_org
 from billing import selectors as billing_selectors
@@ -176,6 +176,7 @@ class Event:
     region: str
     kind: str  # a badge class: normal / warning / migrating / released
     text: str
+    count: int = 1
 
 
 @dataclass
@@ -347,38 +348,73 @@ def trend_figure(trend: dict) -> dict:
 # --- events, in the customer's words -----------------------------------------------------------
 
 
-def _event_text(from_status: str, to_status: str, mcu: str) -> tuple[str, str]:
+def _event_text(from_status: str, to_status: str, mcu: str, count: int = 1) -> tuple[str, str]:
+    """One sentence per kind of change, for one MCU or for `count` MCUs that changed together."""
+    values = {"mcu": mcu, "count": count}
     if to_status == McuStatus.WARNING:
-        return "warning", _("%(mcu)s showed an early warning; the platform is watching it.") % {"mcu": mcu}
+        return "warning", ngettext(
+            "%(mcu)s showed an early warning; the platform is watching it.",
+            "%(count)d MCUs (%(mcu)s …) showed an early warning; the platform is watching them.",
+            count,
+        ) % values
     if to_status == McuStatus.MIGRATING:
-        return "migrating", _("%(mcu)s is moving to healthy capacity; its tasks continue automatically.") % {
-            "mcu": mcu
-        }
+        return "migrating", ngettext(
+            "%(mcu)s is moving to healthy capacity; its tasks continue automatically.",
+            "%(count)d MCUs (%(mcu)s …) are moving to healthy capacity; their tasks continue automatically.",
+            count,
+        ) % values
     if to_status == McuStatus.NORMAL and from_status == McuStatus.MIGRATING:
-        return "normal", _("%(mcu)s finished moving and runs normally again.") % {"mcu": mcu}
+        return "normal", ngettext(
+            "%(mcu)s finished moving and runs normally again.",
+            "%(count)d MCUs (%(mcu)s …) finished moving and run normally again.",
+            count,
+        ) % values
     if to_status == McuStatus.NORMAL and from_status == McuStatus.WARNING:
-        return "normal", _("%(mcu)s recovered and runs normally.") % {"mcu": mcu}
+        return "normal", ngettext(
+            "%(mcu)s recovered and runs normally.",
+            "%(count)d MCUs (%(mcu)s …) recovered and run normally.",
+            count,
+        ) % values
     if to_status == McuStatus.NORMAL:
-        return "normal", _("%(mcu)s is ready.") % {"mcu": mcu}
+        return "normal", ngettext(
+            "%(mcu)s is ready.", "%(count)d MCUs (%(mcu)s …) are ready.", count
+        ) % values
     if to_status == McuStatus.PROVISIONING:
-        return "provisioning", _("%(mcu)s is being prepared.") % {"mcu": mcu}
+        return "provisioning", ngettext(
+            "%(mcu)s is being prepared.", "%(count)d MCUs (%(mcu)s …) are being prepared.", count
+        ) % values
     if to_status == McuStatus.RELEASED:
-        return "released", _("%(mcu)s was released.") % {"mcu": mcu}
-    return "normal", _("%(mcu)s changed state.") % {"mcu": mcu}
+        return "released", ngettext(
+            "%(mcu)s was released.", "%(count)d MCUs (%(mcu)s …) were released.", count
+        ) % values
+    return "normal", ngettext(
+        "%(mcu)s changed state.", "%(count)d MCUs (%(mcu)s …) changed state.", count
+    ) % values
 
 
 def mcu_events(org, *, limit: int = 12) -> list[Event]:
-    """What happened to the organization's MCUs, newest first. The stored reason is staff wording
-    (it may name a node), so customers get a fixed sentence per kind of change instead."""
+    """What happened to the organization's MCUs, newest first; MCUs that changed the same way in the
+    same minute are one event. The stored reason is staff wording (it may name a node), so customers
+    get a fixed sentence per kind of change instead."""
     rows = (
         for_org(Transition.objects.all(), org, field="mcu__organization")
         .order_by("-at", "-id")
-        .values_list("at", "from_status", "to_status", "mcu__public_id", "mcu__region__name")[:limit]
+        .values_list("at", "from_status", "to_status", "mcu__public_id", "mcu__region__name")[: limit * 50]
     )
-    events = []
+    groups: list[list] = []
     for at, from_status, to_status, public_id, region in rows:
-        kind, text = _event_text(from_status, to_status, public_id)
-        events.append(Event(at=at, mcu=public_id, region=region, kind=kind, text=text))
+        key = (at.replace(second=0, microsecond=0), from_status, to_status, region)
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(public_id)
+            continue
+        if len(groups) == limit:
+            break
+        groups.append([key, [public_id], at])
+    events = []
+    for (_minute, from_status, to_status, region), ids, at in groups:
+        first = min(ids)
+        kind, text = _event_text(from_status, to_status, first, len(ids))
+        events.append(Event(at=at, mcu=first, region=region, kind=kind, text=text, count=len(ids)))
     return events
 
 

@@ -285,3 +285,19 @@ def test_dashboard_query_count_does_not_grow_with_mcus(org):
     board = selectors.dashboard(org, today=TODAY)
     assert board.mcu_count == 1024 and board.active_mcus == 504
     assert _count_queries(org) == small <= 9
+
+
+def test_simultaneous_changes_are_one_event(org, world):
+    at = dt.datetime(2026, 12, 3, 8, 0, 10, tzinfo=dt.UTC)
+    for unit in world["hz_mcus"][:3]:
+        Transition.objects.create(mcu=unit, from_status="normal", to_status="migrating", at=at)
+    Transition.objects.create(
+        mcu=world["hz_mcus"][0], from_status="migrating", to_status="normal", at=at.replace(minute=9)
+    )
+    with translation.override("en"):
+        events = selectors.mcu_events(org)
+    assert [(e.kind, e.count) for e in events] == [("normal", 1), ("migrating", 3)]
+    first = min(u.public_id for u in world["hz_mcus"][:3])
+    assert events[1].text == (
+        f"3 MCUs ({first} …) are moving to healthy capacity; their tasks continue automatically."
+    )
