@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SERVICE_ITEM = "MemoryLake Compute 智能计算平台服务"  # SPEC, printed as is in both languages
 INVOICE_ITEM = "信息技术服务费"  # SPEC: the invoice item (VAT 6%)
@@ -21,7 +22,7 @@ BILL_TRANSITIONS = {
 
 
 class LineKind(models.TextChoices):
-    POOL = "pool", _("Resource pool")
+    POOL = "pool", pgettext_lazy("bill line kind", "Resource pool")
     PAYG = "payg", _("Pay-as-you-go")
     ADJUSTMENT = "adjustment", _("Correction")
 

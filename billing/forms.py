@@ -1,10 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Region
-from scheduler.choices import WorkloadKind
 
 IDLE = "idle"
+# Own labels with a context: "Training" alone is also a scenario package (训练套餐) in the catalog app.
+KIND_CHOICES = [
+    ("training", pgettext_lazy("workload kind", "Training")),
+    ("inference", pgettext_lazy("workload kind", "Inference")),
+    ("development", pgettext_lazy("workload kind", "Development")),
+    ("data_processing", pgettext_lazy("workload kind", "Data processing")),
+]
 
 
 class UsageFilterForm(forms.Form):
@@ -19,7 +26,7 @@ class UsageFilterForm(forms.Form):
                                     empty_label=_("All regions"))  # fmt: skip
     kind = forms.ChoiceField(
         label=_("Workload kind"), required=False,
-        choices=[("", _("All kinds")), *WorkloadKind.choices, (IDLE, _("Idle (allocated)"))],
+        choices=[("", _("All kinds")), *KIND_CHOICES, (IDLE, _("Idle (allocated)"))],
     )  # fmt: skip
     mcu = forms.CharField(label=_("MCU id contains"), required=False, max_length=20)
 

@@ -68,7 +68,9 @@ class UsageDay(models.Model):
 class Bill(models.Model):
     """One organization's bill for one calendar month (Asia/Shanghai), SPEC R-5.6."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="bills")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="bills", verbose_name=_("organization")
+    )
     period = models.DateField(_("period"), help_text=_("first day of the billed month"))
     status = models.CharField(
         _("status"), max_length=10, choices=BillStatus.choices, default=BillStatus.DRAFT

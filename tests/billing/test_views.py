@@ -116,7 +116,9 @@ def test_month_with_no_usage_shows_empty_state(alice_client, org):
     assert "errorlist" not in alice_client.get("/billing/usage/?month=2026-01").content.decode()
 
 
-def test_bill_pages_read_in_a_fixed_number_of_queries(alice_client, november_bill, django_assert_max_num_queries):
+def test_bill_pages_read_in_a_fixed_number_of_queries(
+    alice_client, november_bill, django_assert_max_num_queries
+):
     # Session, user, membership + the page's own reads: the count does not grow with lines or days.
     with django_assert_max_num_queries(12):
         alice_client.get("/billing/")
