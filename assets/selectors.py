@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from accounts.tenancy import for_org
 from billing import selectors as billing_selectors
@@ -316,7 +316,7 @@ def trend_figure(trend: dict) -> dict:
         WorkloadKind.DATA_PROCESSING: "#7c3aed",
         IDLE: "#cbd5e1",
     }
-    x = [d.isoformat() for d in trend["days"]]
+    x = [f"{d:%m-%d}" for d in trend["days"]]
     data = []
     for kind in TREND_ORDER:
         values = trend["series"].get(kind)
@@ -348,48 +348,65 @@ def trend_figure(trend: dict) -> dict:
 # --- events, in the customer's words -----------------------------------------------------------
 
 
+# (kind, one MCU, several MCUs that changed together) per kind of change — never the staff reason.
+EVENT_TEXTS = {
+    "warning": (
+        "warning",
+        gettext_lazy("%(mcu)s showed an early warning; the platform is watching it."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) showed an early warning; the platform is watching them."),
+    ),
+    "migrating": (
+        "migrating",
+        gettext_lazy("%(mcu)s is moving to healthy capacity; its tasks continue automatically."),
+        gettext_lazy(
+            "%(count)d MCUs (%(mcu)s …) are moving to healthy capacity; their tasks continue automatically."
+        ),
+    ),
+    "moved": (
+        "normal",
+        gettext_lazy("%(mcu)s finished moving and runs normally again."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) finished moving and run normally again."),
+    ),
+    "recovered": (
+        "normal",
+        gettext_lazy("%(mcu)s recovered and runs normally."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) recovered and run normally."),
+    ),
+    "ready": (
+        "normal",
+        gettext_lazy("%(mcu)s is ready."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) are ready."),
+    ),
+    "provisioning": (
+        "provisioning",
+        gettext_lazy("%(mcu)s is being prepared."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) are being prepared."),
+    ),
+    "released": (
+        "released",
+        gettext_lazy("%(mcu)s was released."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) were released."),
+    ),
+    "other": (
+        "normal",
+        gettext_lazy("%(mcu)s changed state."),
+        gettext_lazy("%(count)d MCUs (%(mcu)s …) changed state."),
+    ),
+}
+
+
+def _event_key(from_status: str, to_status: str) -> str:
+    if to_status in (McuStatus.WARNING, McuStatus.MIGRATING, McuStatus.PROVISIONING, McuStatus.RELEASED):
+        return to_status
+    if to_status == McuStatus.NORMAL:
+        return {McuStatus.MIGRATING: "moved", McuStatus.WARNING: "recovered"}.get(from_status, "ready")
+    return "other"
+
+
 def _event_text(from_status: str, to_status: str, mcu: str, count: int = 1) -> tuple[str, str]:
     """One sentence per kind of change, for one MCU or for `count` MCUs that changed together."""
-    values = {"mcu": mcu, "count": count}
-    if to_status == McuStatus.WARNING:
-        return "warning", ngettext(
-            "%(mcu)s showed an early warning; the platform is watching it.",
-            "%(count)d MCUs (%(mcu)s …) showed an early warning; the platform is watching them.",
-            count,
-        ) % values
-    if to_status == McuStatus.MIGRATING:
-        return "migrating", ngettext(
-            "%(mcu)s is moving to healthy capacity; its tasks continue automatically.",
-            "%(count)d MCUs (%(mcu)s …) are moving to healthy capacity; their tasks continue automatically.",
-            count,
-        ) % values
-    if to_status == McuStatus.NORMAL and from_status == McuStatus.MIGRATING:
-        return "normal", ngettext(
-            "%(mcu)s finished moving and runs normally again.",
-            "%(count)d MCUs (%(mcu)s …) finished moving and run normally again.",
-            count,
-        ) % values
-    if to_status == McuStatus.NORMAL and from_status == McuStatus.WARNING:
-        return "normal", ngettext(
-            "%(mcu)s recovered and runs normally.",
-            "%(count)d MCUs (%(mcu)s …) recovered and run normally.",
-            count,
-        ) % values
-    if to_status == McuStatus.NORMAL:
-        return "normal", ngettext(
-            "%(mcu)s is ready.", "%(count)d MCUs (%(mcu)s …) are ready.", count
-        ) % values
-    if to_status == McuStatus.PROVISIONING:
-        return "provisioning", ngettext(
-            "%(mcu)s is being prepared.", "%(count)d MCUs (%(mcu)s …) are being prepared.", count
-        ) % values
-    if to_status == McuStatus.RELEASED:
-        return "released", ngettext(
-            "%(mcu)s was released.", "%(count)d MCUs (%(mcu)s …) were released.", count
-        ) % values
-    return "normal", ngettext(
-        "%(mcu)s changed state.", "%(count)d MCUs (%(mcu)s …) changed state.", count
-    ) % values
+    kind, one, several = EVENT_TEXTS[_event_key(from_status, to_status)]
+    return kind, str(one if count == 1 else several) % {"mcu": mcu, "count": count}
 
 
 def mcu_events(org, *, limit: int = 12) -> list[Event]:
