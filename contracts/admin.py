@@ -20,17 +20,30 @@ from orders.models import Order
 
 class ContractInline(ReadOnlyInline):
     model = Contract
-    fields = (
+    fields = readonly_fields = (
         "number",
         "version",
-        "pdf",
+        "pdf_link",
         "sha256",
         "created_at",
         "signed_at",
-        "signed_copy",
+        "signed_copy_link",
         "signed_recorded_by",
     )
-    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("contract PDF"))
+    def pdf_link(self, obj):
+        return _file_link(obj, "pdf", obj.filename) if obj.pdf else ""
+
+    @admin.display(description=gettext_lazy("signed copy"))
+    def signed_copy_link(self, obj):
+        return _file_link(obj, "signed", _("download")) if obj.signed_copy else ""
+
+
+def _file_link(obj, which, label):
+    """Staff-only download through the admin (uploads are never served from a public media URL)."""
+    url = reverse("admin:contracts_contract_file", args=[obj.pk, which])
+    return format_html('<a href="{}">{}</a>', url, label)
 
 
 class SalesOrderAdmin(OrderAdmin):
@@ -121,17 +134,8 @@ class ContractAdmin(admin.ModelAdmin):
             raise Http404
         return FileResponse(field.open("rb"), filename=field.name.rsplit("/", 1)[-1])
 
-    def _link(self, obj, which, label):
-        url = reverse("admin:contracts_contract_file", args=[obj.pk, which])
-        return format_html('<a href="{}">{}</a>', url, label)
-
-    @admin.display(description=gettext_lazy("contract PDF"))
-    def pdf_link(self, obj):
-        return self._link(obj, "pdf", obj.filename) if obj.pdf else ""
-
-    @admin.display(description=gettext_lazy("signed copy"))
-    def signed_copy_link(self, obj):
-        return self._link(obj, "signed", _("download")) if obj.signed_copy else ""
+    pdf_link = ContractInline.pdf_link
+    signed_copy_link = ContractInline.signed_copy_link
 
     def has_add_permission(self, request):
         return False

@@ -14,7 +14,10 @@ from orders.models import Order
 
 def contract_response(contract) -> FileResponse:
     response = FileResponse(
-        contract.pdf.open("rb"), content_type="application/pdf", filename=contract.filename
+        contract.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=contract.filename,
     )
     response["X-Content-SHA256"] = contract.sha256
     response["Cache-Control"] = "private, no-store"

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -42,7 +43,7 @@ class TransferForm(forms.Form):
     payer_name = forms.CharField(label=gettext_lazy("Payer name"), max_length=200)
     bank_reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=80)
     received_on = forms.DateField(
-        label=gettext_lazy("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date received"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     receipt = forms.FileField(
         label=gettext_lazy("Receipt (optional)"),
@@ -104,16 +105,23 @@ class LineInline(ReadOnlyInline):
 
 class TransferInline(ReadOnlyInline):
     model = BankTransfer
-    fields = (
+    fields = readonly_fields = (
         "received_on",
         "amount",
         "payer_name",
         "bank_reference",
-        "receipt",
+        "receipt_link",
         "recorded_by",
         "recorded_at",
     )
-    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("receipt"))
+    def receipt_link(self, obj):
+        """Staff-only download through the admin (uploads are never served from a public media URL)."""
+        if not obj.receipt:
+            return ""
+        url = reverse("admin:orders_order_receipt", args=[obj.order_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("download"))
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -255,6 +263,7 @@ class OrderAdmin(admin.ModelAdmin):
             path("<int:pk>/transfer/", wrap(self.transfer_view), name="orders_order_transfer"),
             path("<int:pk>/confirm/", wrap(self.confirm_view), name="orders_order_confirm"),
             path("<int:pk>/extend-hold/", wrap(self.extend_hold_view), name="orders_order_extend_hold"),
+            path("<int:pk>/receipt/<int:transfer_pk>/", wrap(self.receipt_view), name="orders_order_receipt"),
             *self.extra_urls(wrap),
             *super().get_urls(),
         ]
@@ -281,6 +290,8 @@ class OrderAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if order is not None:
             extra_context["order_actions"] = self.order_actions(request, order)
+        # Every field is read-only: changes go through the actions above, so there is nothing to save.
+        extra_context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _order(self, request, pk, perm: str) -> Order:
@@ -378,6 +389,14 @@ class OrderAdmin(admin.ModelAdmin):
                 )
                 return self._back(order)
         return self._form_page(request, order, form, _("Confirm payment"), intro)
+
+    def receipt_view(self, request, pk, transfer_pk):
+        if not request.user.has_perm("orders.view_banktransfer"):
+            raise PermissionDenied
+        transfer = get_object_or_404(BankTransfer, pk=transfer_pk, order_id=pk)
+        if not transfer.receipt:
+            raise Http404
+        return FileResponse(transfer.receipt.open("rb"), filename=transfer.receipt.name.rsplit("/", 1)[-1])
 
     def extend_hold_view(self, request, pk):
         order = self._order(request, pk, "orders.change_order")

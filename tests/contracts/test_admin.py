@@ -121,3 +121,38 @@ def test_extend_hold(order):
     response = client.post(reverse("admin:orders_order_extend_hold", args=[order.pk]), {"days": "99"})
     assert response.status_code == 200  # form error, nothing changed
     assert Decimal(1) and order.hold_expires_at == type(order).objects.get(pk=order.pk).hold_expires_at
+
+
+def test_uploaded_files_are_served_to_permitted_staff_only(order, org, alice_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from contracts.models import Contract
+    from contracts.services import contract_record_signed
+    from orders.payments import transfer_record
+
+    sales_client, sales = staff_client("sales")
+    contract_record_signed(order=order, actor=sales, upload=Upload("s.pdf", b"%PDF-1.4\n" + b"9" * 99))
+    transfer = transfer_record(
+        order=order,
+        amount="1.00",
+        payer_name=org.legal_name,
+        bank_reference="F-1",
+        received_on=local_today(),
+        actor=sales,
+        receipt=Upload("r.png", b"\x89PNG\r\n\x1a\n1"),
+    )
+    contract = Contract.objects.get(order=order)
+    urls = [
+        reverse("admin:contracts_contract_file", args=[contract.pk, "pdf"]),
+        reverse("admin:contracts_contract_file", args=[contract.pk, "signed"]),
+        reverse("admin:orders_order_receipt", args=[order.pk, transfer.pk]),
+    ]
+    ops_client, _ = staff_client("ops")
+    for url in urls:
+        assert alice_client.get(url).status_code == 302  # customers: to the admin login
+        assert ops_client.get(url).status_code == 403
+        response = sales_client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)[:4] in (b"%PDF", b"\x89PNG")
+    change = sales_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert "/media/" not in change and urls[0] in change and urls[2] in change
