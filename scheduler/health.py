@@ -106,6 +106,7 @@ def mcus_replace(*, region_id: int, now=None) -> dict:
             )
         )
         if not waiting:
+            holds_rehome(region_id=region_id, now=now)  # capacity may have shrunk under the holds
             return {"placed": 0, "waiting": 0}
         caps = {c.domain_id: c for c in domain_capacities(region=region_id, now=now)}
         free = {d: c.free for d, c in caps.items()}

@@ -181,3 +181,25 @@ def test_commands_run(pool, capsys):
     call_command("simulate", "--ticks", "1")
     out = capsys.readouterr().out
     assert "backfill of 0.1 days done" in out and "tick " in out
+
+
+def test_failure_under_a_hold_moves_the_hold_or_alerts(org, pool):
+    """Found by the property test: a node failing under a hold must not leave held > capacity silently."""
+    now = timezone.now()
+    services.holds_place(
+        organization=org,
+        region=pool.region,
+        domain_kind=TC,
+        quantity=30,
+        reference="h",
+        expires_at=now + dt.timedelta(days=7),
+        now=now,
+    )
+    assert services.Hold.objects.get(reference="h").domain.code == "cn-test-tc-b"  # best fit (32)
+    health.node_fail_now(node=pool.nodes["tc-b"][0], now=now)
+    assert services.Hold.objects.get(reference="h").domain.code == "cn-test-tc-c"  # moved to room
+    assert invariants.violations(now=now) == []
+    for node in pool.nodes["tc-c"][:3]:  # now no domain can take 30: an ops alert, not silence
+        health.node_fail_now(node=node, now=now)
+    assert Alert.objects.filter(kind="hold_overcommitted", resolved_at__isnull=True).exists()
+    assert invariants.violations(now=now) == []
