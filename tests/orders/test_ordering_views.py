@@ -157,3 +157,26 @@ def test_detail_query_count_does_not_grow_with_lines(
     )
     with django_assert_max_num_queries(25):
         assert alice_client.get(f"/orders/{order.pk}/").status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_orders(
+    regions, org, alice, alice_client, django_assert_max_num_queries
+):
+    for _ in range(2):
+        order_place(organization=org, lines=[line(quantity=4), line("cn-north-bj", 2, "normal")], actor=alice)
+    with django_assert_max_num_queries(12) as few:
+        assert alice_client.get("/orders/").status_code == 200
+    for _ in range(4):
+        order_place(organization=org, lines=[line(quantity=4), line("cn-north-bj", 1, "normal")], actor=alice)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = alice_client.get("/orders/").content.decode()
+    assert body.count('href="/orders/') >= 6
+
+
+def test_expired_order_timeline_ends_in_expired(order, alice_client):
+    from orders.services import order_transition
+
+    order_transition(order=order, to_status=OrderStatus.EXPIRED, reason="capacity hold expired")
+    body = _text(alice_client.get(f"/orders/{order.pk}/"))
+    assert body.count('<li class="') == 2  # placed (done) → expired (current); no future steps
+    assert 'id="cancel-order"' not in body
