@@ -44,9 +44,7 @@ def test_customer_drills_down_and_downloads_the_bill(page, live_server, alice, b
     page.get_by_role("link", name="账单").first.click()
     page.get_by_text("2026-11-01 ~ 2026-11-30").click()
     assert page.locator("tfoot td").nth(5).inner_text() == "¥4,419.00"  # total: 4,320.00 + 99.00
-    assert (
-        page.locator("tfoot td").nth(7).inner_text() == "¥0.00"
-    )  # annual prepaid, payg from deposit
+    assert page.locator("tfoot td").nth(7).inner_text() == "¥0.00"  # annual prepaid, payg from deposit
     assert page.get_by_text("信息技术服务费").is_visible()
 
     page.locator("tr", has_text="按量付费").get_by_role("link", name="本行用量明细").click()
