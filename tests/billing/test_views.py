@@ -124,3 +124,17 @@ def test_bill_pages_read_in_a_fixed_number_of_queries(
         alice_client.get("/billing/")
     with django_assert_max_num_queries(12):
         alice_client.get("/billing/2026-11/")
+
+
+def test_usage_detail_filters_idle_region_and_mcu(alice_client, november_bill):
+    from scheduler.models import Mcu
+
+    page = alice_client.get("/billing/usage/?month=2026-11&kind=idle").content.decode()
+    assert "<code>mcu-" not in page  # the fixture meters no idle time
+    page = alice_client.get("/billing/usage/?month=2026-11&region=999999").content.decode()
+    assert "errorlist" in page  # not a region: a field error, not a 500
+    one = Mcu.objects.filter(organization=november_bill.organization).order_by("public_id").first().public_id
+    page = alice_client.get(f"/billing/usage/?month=2026-11&mcu={one[-6:]}").content.decode()
+    assert page.count("<code>mcu-") == 1 and one in page
+    partial = alice_client.get("/billing/usage/?month=2026-11", HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<section class="panel" id="results"') and "<html" not in partial
