@@ -107,7 +107,7 @@ class ComputeDomainAdmin(ReadOnlyAdmin):
             )
         )
 
-    @admin.display(description=_("nodes"), ordering="node_total")
+    @admin.display(description=_("node count"), ordering="node_total")
     def node_count(self, obj):
         return obj.node_total
 

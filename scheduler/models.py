@@ -49,7 +49,9 @@ class HardwareProfile(models.Model):
 class ComputeDomain(models.Model):
     """A scheduling domain in a region: the normal pool, or one tightly-coupled interconnect island."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="domains")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="domains", verbose_name=_("region")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DomainKind.choices)
     code = models.CharField(_("code"), max_length=40, unique=True)
 
@@ -63,8 +65,12 @@ class ComputeDomain(models.Model):
 
 
 class Node(models.Model):
-    domain = models.ForeignKey(ComputeDomain, on_delete=models.PROTECT, related_name="nodes")
-    profile = models.ForeignKey(HardwareProfile, on_delete=models.PROTECT, related_name="nodes")
+    domain = models.ForeignKey(
+        ComputeDomain, on_delete=models.PROTECT, related_name="nodes", verbose_name=_("compute domain")
+    )
+    profile = models.ForeignKey(
+        HardwareProfile, on_delete=models.PROTECT, related_name="nodes", verbose_name=_("hardware profile")
+    )
     name = models.CharField(_("name"), max_length=60, unique=True)
     mcu_capacity = models.PositiveSmallIntegerField(_("MCU slots"))
     status = models.CharField(
@@ -269,16 +275,33 @@ class UsageHour(models.Model):
 class Transition(models.Model):
     """Every state change of a node or MCU (DESIGN I-5)."""
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     node = models.ForeignKey(
-        Node, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+        Node,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("node"),
     )
-    mcu = models.ForeignKey(Mcu, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    reason = models.CharField(max_length=200, blank=True)
+    mcu = models.ForeignKey(
+        Mcu,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("MCU"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
 
     class Meta:
@@ -298,14 +321,20 @@ class Transition(models.Model):
 class Alert(models.Model):
     """Something ops must look at (e.g. MCUs that cannot be re-placed anywhere)."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    severity = models.CharField(max_length=10, choices=AlertSeverity.choices, default=AlertSeverity.WARNING)
-    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=AlertSeverity.choices, default=AlertSeverity.WARNING
+    )
+    kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(max_length=80, blank=True, db_index=True, help_text="one open alert per key")
-    message = models.CharField(max_length=300)
-    region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    node = models.ForeignKey(Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    node = models.ForeignKey(
+        Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts", verbose_name=_("node")
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alert")

@@ -41,6 +41,10 @@ class DomainKindCapacity:
     free: int
     largest_block: int  # the most MCUs one tightly-coupled line can get in one domain; normal: = free
 
+    @property
+    def domain_kind_label(self) -> str:
+        return str(DomainKind(self.domain_kind).label)
+
 
 def capacity_overview(*, region=None) -> list[DomainKindCapacity]:
     """Per region and domain kind: capacity, allocated, held, free and the largest block (R-3.1)."""
