@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -198,7 +198,9 @@ def _stored_specs(bill: Bill) -> list[tuple]:
     return [_normalise({f: getattr(line, f) for f in LINE_FIELDS}) for line in bill.lines.all()]
 
 
-def bill_month(*, year: int, month: int, organization_ids=None, rollup: bool = True) -> dict:
+def bill_month(
+    *, year: int, month: int, organization_ids=None, rollup: bool = True, retry: bool = True
+) -> dict:
     """Bill every organization with service in the month (SPEC R-5.6). Idempotent (DESIGN I-7):
 
     issued and paid bills are never touched; a draft is rewritten only when its lines would change.
@@ -256,7 +258,7 @@ def bill_month(*, year: int, month: int, organization_ids=None, rollup: bool = T
     }
     orgs = Organization.objects.in_bulk(org_ids)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "frozen": 0}
-    new_bills, new_lines = [], []
+    new_bills = []
     now = timezone.now()
     for org_id in sorted(org_ids):
         specs = _line_specs(
@@ -293,6 +295,24 @@ def bill_month(*, year: int, month: int, organization_ids=None, rollup: bool = T
         counts["updated"] += 1
 
     if new_bills:
+        try:
+            _create_bills(new_bills, corrections_by_org)
+        except IntegrityError:
+            # Another run created some of these bills meanwhile (one bill per org and month): nothing of ours
+            # was written; running again finds them and only compares.
+            if not retry:
+                raise
+            logger.warning("bill run %s raced another run; running again", period)
+            return bill_month(
+                year=year, month=month, organization_ids=organization_ids, rollup=False, retry=False
+            )
+    logger.info("bill run %s: %s", period, counts)
+    return counts
+
+
+def _create_bills(new_bills, corrections_by_org) -> None:
+    new_lines = []
+    if new_bills:
         with transaction.atomic():
             Bill.objects.bulk_create([bill for bill, _specs in new_bills], batch_size=2000)
             for bill, specs in new_bills:
@@ -313,8 +333,6 @@ def bill_month(*, year: int, month: int, organization_ids=None, rollup: bool = T
                 for correction in BillCorrection.objects.filter(pk__in=applied):
                     correction.applied_to = by_org[correction.organization_id]
                     correction.save(update_fields=["applied_to"])
-    logger.info("bill run %s: %s", period, counts)
-    return counts
 
 
 @transaction.atomic

@@ -253,3 +253,21 @@ def test_payg_usage_of_one_tenant_never_counts_for_another(org, other_org):
     assert payg_balance(mine).consumed == 0
     services.bill_month(year=2026, month=11)
     assert _bill(org).total == 0 and _bill(other_org).total == D("9.00")
+
+
+def test_bill_run_racing_another_run_still_ends_with_one_correct_bill(org):
+    from unittest import mock
+
+    f.pool(org, quantity=4)
+    original = services._create_bills
+
+    def other_run_first(new_bills, corrections_by_org):
+        # A concurrent run commits its (empty) draft for the same org and month just before ours.
+        Bill.objects.create(organization=org, period=NOV)
+        return original(new_bills, corrections_by_org)
+
+    with mock.patch.object(services, "_create_bills", side_effect=other_run_first):
+        counts = services.bill_month(year=2026, month=11)
+    assert counts["updated"] == 1
+    bill = _bill(org)
+    assert bill.total == D("4320.00") and bill.lines.count() == 1
