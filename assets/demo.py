@@ -54,18 +54,20 @@ TASKS = [
 ]
 
 
-def _history_order(customer, since: dt.datetime) -> Order | None:
-    """The 'demo-history' order: placed, signed, paid, confirmed; delivered as of `since`."""
+def delivered_since(
+    customer, since: dt.datetime, *, lines=HISTORY_LINES, key: str = HISTORY_KEY
+) -> Order | None:
+    """An order placed, signed, paid, confirmed — its capacity in service since `since` (demo, benchmark)."""
     admin = User.objects.filter(email=CUSTOMER_ADMIN).first()
     sales = User.objects.filter(email=SALES).first()
     if admin is None or sales is None:
         return None
     order = order_place(
         organization=customer,
-        lines=HISTORY_LINES,
+        lines=lines,
         actor=admin,
-        idempotency_key=HISTORY_KEY,
-        request_hash=HISTORY_KEY,
+        idempotency_key=key,
+        request_hash=key,
     )
     if order.status == OrderStatus.PENDING_SIGNATURE:
         order = order_transition(
@@ -159,7 +161,7 @@ def seed(context=None) -> dict | None:
         return None
     now = timezone.now()
     since = now - dt.timedelta(days=HISTORY_DAYS + 1)
-    order = _history_order(customer, since)
+    order = delivered_since(customer, since)
     tasks = _tasks(customer, now)
     totals = _history(HISTORY_DAYS)
     pools = ResourcePool.objects.filter(organization=customer)

@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
@@ -23,7 +25,7 @@ from catalog.choices import SalesForm
 from catalog.models import Region
 from mcu_console.exceptions import InvalidInput
 from mcu_console.money import quantize_fen
-from mcu_console.timeutil import days_in_month, display_tz, local_today, month_bounds, start_of_local_day
+from mcu_console.timeutil import days_in_month, display_tz, local_today, start_of_local_day
 from orders.models import ResourcePool
 from scheduler.choices import ACTIVE_MCU_STATUSES, McuStatus, WorkloadKind, WorkloadStatus
 from scheduler.models import Mcu, Transition, UsageHour, Workload
@@ -265,36 +267,77 @@ def matrix_groups(cells: list[McuCell]) -> list[dict]:
     return list(groups.values())
 
 
-def _month_usage(org, start: dt.datetime, end: dt.datetime):
-    """This month's usage per (region, allocation reference) in one query."""
-    return (
-        for_org(UsageHour.objects.filter(hour__gte=start, hour__lt=end), org)
-        .values("region_id", "allocation__reference")
-        .annotate(
-            allocated=Sum("allocated_seconds"), busy=Sum("busy_seconds"), weighted=Sum("weighted_mcu_hours")
+# Metered usage per local day. A closed day (ended more than LIVE_MARGIN ago: its last hour is metered
+# just after midnight) does not change any more, so its sums are cached for USAGE_CACHE_SECONDS; the
+# dashboard then reads only today's hours from UsageHour. The number of queries stays the same.
+LIVE_MARGIN = dt.timedelta(hours=2)
+
+
+def usage_cache_seconds() -> int:
+    return getattr(settings, "ASSETS_USAGE_CACHE_SECONDS", 900)
+
+
+def _usage_key(org, day: dt.date) -> str:
+    return f"assets:usage-day:v1:{org.pk}:{day.isoformat()}"
+
+
+def daily_usage(org, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> dict:
+    """{local day: [(region_id, allocation reference, workload kind, allocated s, busy s, weighted)]}
+    for every day of [first, last], in at most one query."""
+    now = now or timezone.now()
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    closed = [d for d in days if start_of_local_day(d + dt.timedelta(days=1)) + LIVE_MARGIN <= now]
+    ttl = usage_cache_seconds()
+    cached = cache.get_many([_usage_key(org, d) for d in closed]) if ttl and closed else {}
+    out = {d: cached[_usage_key(org, d)] for d in closed if _usage_key(org, d) in cached}
+    wanted = [d for d in days if d not in out]
+    if wanted:
+        fetched: dict[dt.date, list] = {d: [] for d in wanted}
+        rows = (
+            for_org(
+                UsageHour.objects.filter(
+                    hour__gte=start_of_local_day(wanted[0]),
+                    hour__lt=start_of_local_day(wanted[-1] + dt.timedelta(days=1)),
+                ),
+                org,
+            )
+            .annotate(day=TruncDate("hour", tzinfo=display_tz()))
+            .values_list("day", "region_id", "allocation__reference", "workload_kind")
+            .annotate(
+                allocated=Sum("allocated_seconds"),
+                busy=Sum("busy_seconds"),
+                weighted=Sum("weighted_mcu_hours"),
+            )
+            .order_by()
         )
-        .order_by()
-    )
+        for day, region_id, reference, kind, allocated, busy, weighted in rows:
+            if day in fetched:
+                fetched[day].append(
+                    (region_id, reference, kind, allocated or 0, busy or 0, weighted or Decimal(0))
+                )
+        out.update(fetched)
+        to_cache = {_usage_key(org, d): fetched[d] for d in wanted if d in closed}
+        if ttl and to_cache:
+            cache.set_many(to_cache, ttl)
+    return out
+
+
+def trend_from_daily(daily: dict, *, days: int, today: dt.date) -> dict:
+    first = today - dt.timedelta(days=days - 1)
+    day_list = [first + dt.timedelta(days=i) for i in range(days)]
+    seconds: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for day in day_list:
+        for _region, _reference, kind, allocated, _busy, _weighted in daily.get(day, ()):
+            seconds[kind or IDLE][day] += allocated
+    series = {kind: {d: mcu_hours(v) for d, v in per_day.items() if v} for kind, per_day in seconds.items()}
+    return {"days": day_list, "series": {k: v for k, v in series.items() if v}}
 
 
 def usage_trend(org, *, days: int = TREND_DAYS, today: dt.date | None = None) -> dict:
     """MCU·h per local day and workload kind for the last `days` days (today included)."""
     today = today or local_today()
     first = today - dt.timedelta(days=days - 1)
-    rows = (
-        for_org(UsageHour.objects.filter(hour__gte=start_of_local_day(first)), org)
-        .annotate(day=TruncDate("hour", tzinfo=display_tz()))
-        .values("day", "workload_kind")
-        .annotate(allocated=Sum("allocated_seconds"))
-        .order_by()
-    )
-    day_list = [first + dt.timedelta(days=i) for i in range(days)]
-    series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
-    for row in rows:
-        if row["day"] is None or row["day"] > today:
-            continue
-        series[row["workload_kind"] or IDLE][row["day"]] = mcu_hours(row["allocated"])
-    return {"days": day_list, "series": dict(series)}
+    return trend_from_daily(daily_usage(org, first, today), days=days, today=today)
 
 
 TREND_ORDER = [*WorkloadKind.values, IDLE]
@@ -450,10 +493,11 @@ def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
     """Every panel of R-3.5 for one organization, in a fixed number of queries: at most 9, plus one
     per pay-as-you-go account (billing's live balance) — never one per MCU."""
     today = today or local_today()
-    month_start, month_end = month_bounds(today.year, today.month)
     pools = pools_for_org(org)
     cells = mcu_cells(org)
-    usage = list(_month_usage(org, month_start, month_end))
+    month_first = today.replace(day=1)
+    daily = daily_usage(org, min(month_first, today - dt.timedelta(days=TREND_DAYS - 1)), today)
+    usage = [row for day, rows in daily.items() if day >= month_first for row in rows]
     pool_references = {pool_reference(p) for p in pools if is_pool(p)}
     running = for_org(Workload.objects.filter(status__in=RUNNING_WORKLOAD_STATUSES), org).count()
 
@@ -469,14 +513,14 @@ def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
 
     weighted_by_reference: dict[str, Decimal] = defaultdict(Decimal)
     payg_month_by_region: dict[int, Decimal] = defaultdict(Decimal)
-    for row in usage:
-        region = region_row(row["region_id"])
-        region.allocated_seconds += row["allocated"] or 0
-        region.busy_seconds += row["busy"] or 0
-        region.weighted += row["weighted"] or Decimal(0)
-        weighted_by_reference[row["allocation__reference"]] += row["weighted"] or Decimal(0)
-        if row["allocation__reference"] not in pool_references:  # billing's pay-as-you-go rule
-            payg_month_by_region[row["region_id"]] += row["weighted"] or Decimal(0)
+    for region_id, reference, _kind, allocated, busy, weighted in usage:
+        region = region_row(region_id)
+        region.allocated_seconds += allocated
+        region.busy_seconds += busy
+        region.weighted += weighted
+        weighted_by_reference[reference] += weighted
+        if reference not in pool_references:  # billing's pay-as-you-go rule
+            payg_month_by_region[region_id] += weighted
 
     pool_rows = []
     payg_month = Decimal(0)
@@ -533,7 +577,7 @@ def dashboard(org, *, today: dt.date | None = None) -> Dashboard:
         month_weighted=month_weighted,
         month_allocated_seconds=month_allocated,
         month_busy_seconds=month_busy,
-        trend=usage_trend(org, today=today),
+        trend=trend_from_daily(daily, days=TREND_DAYS, today=today),
         events=mcu_events(org),
         bills=latest_bills(org),
         payg_month=payg_month,

@@ -4,9 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +223,7 @@ def test_trend_adds_up_to_the_usage_inside_the_window(org, metered_unit, rows):
     from scheduler.models import UsageHour
 
     UsageHour.objects.all().delete()  # the fixture's rows outlive each example: start clean
+    cache.clear()
     unit = metered_unit
     today = local_today()
     origin = start_of_local_day(today - dt.timedelta(days=9))
@@ -266,6 +268,7 @@ def test_matrix_groups_by_region(org, world):
 
 
 def _count_queries(org) -> int:
+    cache.clear()  # compare cold with cold: a warm cache saves the usage query
     with CaptureQueriesContext(connection) as ctx:
         selectors.dashboard(org, today=TODAY)
     return len(ctx.captured_queries)
@@ -285,6 +288,9 @@ def test_dashboard_query_count_does_not_grow_with_mcus(org):
     board = selectors.dashboard(org, today=TODAY)
     assert board.mcu_count == 1024 and board.active_mcus == 504
     assert _count_queries(org) == small <= 9
+    with CaptureQueriesContext(connection) as warm:
+        selectors.dashboard(org, today=TODAY)
+    assert len(warm.captured_queries) == small - 1  # every day of TODAY's month and week is closed
 
 
 def test_simultaneous_changes_are_one_event(org, world):
@@ -301,3 +307,23 @@ def test_simultaneous_changes_are_one_event(org, world):
     assert events[1].text == (
         f"3 MCUs ({first} …) are moving to healthy capacity; their tasks continue automatically."
     )
+
+
+def test_closed_days_are_cached_today_is_live(org, settings):
+    """A closed day is read once and cached; today's hours are always read live."""
+    hz = b.region()
+    unit = b.mcus(org, hz, 1, on=b.node(hz))[0]
+    today = local_today()
+    yesterday = start_of_local_day(today - dt.timedelta(days=1))
+    b.usage(unit, yesterday + dt.timedelta(hours=3), kind=WorkloadKind.INFERENCE)
+    first = selectors.dashboard(org)
+    assert first.trend["series"][WorkloadKind.INFERENCE] == {today - dt.timedelta(days=1): Decimal("1.00")}
+    b.usage(unit, yesterday + dt.timedelta(hours=4), kind=WorkloadKind.INFERENCE)  # a late write
+    b.usage(unit, start_of_local_day(today), kind=WorkloadKind.TRAINING)
+    second = selectors.dashboard(org)
+    if timezone.now() >= start_of_local_day(today) + selectors.LIVE_MARGIN:  # yesterday is closed
+        assert second.trend["series"][WorkloadKind.INFERENCE][today - dt.timedelta(days=1)] == Decimal("1.00")
+    assert second.trend["series"][WorkloadKind.TRAINING] == {today: Decimal("1.00")}
+    settings.ASSETS_USAGE_CACHE_SECONDS = 0
+    third = selectors.dashboard(org)
+    assert third.trend["series"][WorkloadKind.INFERENCE][today - dt.timedelta(days=1)] == Decimal("2.00")
