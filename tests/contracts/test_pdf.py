@@ -6,9 +6,13 @@ from decimal import Decimal
 
 import pypdf
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalog.choices import SalesForm
+from contracts.pdf import fingerprint
+from contracts.selectors import contract_data
 from contracts.services import contract_current
 from tests.contracts.helpers import make_order
 
@@ -43,8 +47,8 @@ def test_contract_states_parties_lines_amounts_and_payment(two_region_order, org
         "MemoryLakeCompute智能计算平台服务",
         org.legal_name,
         org.credit_code,
-        settings.PROVIDER_LEGAL_NAME,  # 杭州质变科技有限公司
-        squash(settings.PROVIDER_BANK_ACCOUNT),
+        django_settings.PROVIDER_LEGAL_NAME,  # 杭州质变科技有限公司
+        squash(django_settings.PROVIDER_BANK_ACCOUNT),
         "32MCU（AI总算力≥32×125TFLOPS=4000TFLOPS，FP16/BF16）",
         "8MCU（AI总算力≥8×125TFLOPS=1000TFLOPS，FP16/BF16）",
         "华东（杭州）",
@@ -93,3 +97,27 @@ def test_pay_as_you_go_contract_states_ceiling_hourly_price_and_deposit(org):
     assert "¥50,000.00" in text
     assert "按量计费" in text
     assert "普通调度域" in text
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(1, 512), st.sampled_from([SalesForm.ANNUAL, SalesForm.MONTHLY])),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_contract_figures_add_up(org, lines):
+    """I-4 on the contract: monthly fee, term value and total are Σ of the lines; net + VAT = total."""
+    order = make_order(
+        org, lines=[(q, form, "cn-hangzhou" if i % 2 else "cn-beijing") for i, (q, form) in enumerate(lines)]
+    )
+    data = contract_data(order)
+    assert data["monthly_fee"] == sum(line["monthly_fee"] for line in data["lines"])
+    assert data["term_value"] == sum(line["term_value"] for line in data["lines"])
+    assert data["total"] == sum(line["amount_due"] for line in data["lines"]) == order.total
+    assert data["total_net"] + data["total_vat"] == data["total"]
+    assert data["total_vat"] == data["total"] - (data["total"] / Decimal("1.06")).quantize(Decimal("0.01"))
+    for (q, _form), line in zip(lines, data["lines"], strict=True):
+        assert line["tflops"] == 125 * q
+    assert fingerprint(data) == fingerprint(contract_data(order))  # stable: no new version without a change
