@@ -1,10 +1,13 @@
 """Placing, cancelling, expiring and extending orders (SPEC R-3.3, R-3.4, R-5.4; DESIGN I-1, I-5)."""
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from catalog.models import PriceBookEntry
@@ -196,3 +199,43 @@ def test_extend_hold_moves_order_and_holds_together(regions, org, alice):
     order_cancel(order=order, actor=alice)
     with pytest.raises(InvalidTransition):
         order_extend_hold(order=order, days=3, actor=alice)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["place", "place", "cancel", "expire"]),
+            st.sampled_from(["cn-east-hz", "cn-north-bj"]),
+            st.integers(1, 40),
+            st.sampled_from(["normal", "tightly_coupled"]),
+            st.sampled_from(["annual", "monthly", "payg"]),
+        ),
+        max_size=10,
+    )
+)
+def test_open_orders_hold_exactly_their_pool_lines_and_nothing_is_oversold(regions, org, alice, steps):
+    """I-1 and R-3.3 over random sequences: an open order's pool lines are held in full, an ended order
+    holds nothing, pay-as-you-go holds nothing, and no domain is ever held beyond its capacity."""
+    from scheduler.capacity import domain_capacities
+
+    for op, region, quantity, kind, form in steps:
+        if op == "place":
+            extra = {"deposit": "100000"} if form == "payg" else {"term_months": 12}
+            with contextlib.suppress(InsufficientCapacity):
+                order_place(
+                    organization=org, lines=[line(region, quantity, kind, form, **extra)], actor=alice
+                )
+        elif op == "cancel":
+            open_order = Order.objects.filter(status=OrderStatus.PENDING_SIGNATURE).last()
+            if open_order:
+                order_cancel(order=open_order, actor=alice)
+        else:
+            orders_expire_overdue(now=timezone.now() + dt.timedelta(days=30))
+    for order in Order.objects.prefetch_related("lines"):
+        for ln in order.lines.all():
+            held = sum(h.quantity for h in _open_holds(ln.hold_reference))
+            expected = ln.quantity if order.status in ("pending_signature", "pending_payment") else 0
+            assert held == (0 if ln.sales_form == "payg" else expected), (order.status, ln.sales_form)
+    for cap in domain_capacities():
+        assert cap.allocated + cap.held <= cap.capacity
