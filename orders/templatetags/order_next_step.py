@@ -32,6 +32,7 @@ def order_next_step(order) -> dict:
         "contract_url": _url("contracts:download", order.pk),
         "refresh_url": _url("contracts:next_step", order.pk),
         "assets_url": _url("assets:dashboard"),
+        "notifications_url": _url("contracts:notifications"),
         "received": amount_received(order),
         "outstanding": amount_outstanding(order),
         "payee": settings.PROVIDER_LEGAL_NAME,

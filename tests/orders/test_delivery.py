@@ -6,7 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -182,7 +182,7 @@ def test_concurrent_confirmations_and_deliveries_deliver_once(org, pools):
                 outcomes.append("refused")
             order_deliver(order_id=order.pk)  # a second worker / a retried task
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=confirm_and_deliver) for _ in range(4)]
     for t in threads:
