@@ -95,8 +95,9 @@ def _place(mcus: list[Mcu], domain_id: int, now) -> bool:
     return True
 
 
-def mcus_replace(*, region_id: int, now=None) -> dict:
-    """Re-place every MCU of the region that waits without a slot. Returns counts."""
+def mcus_replace(*, region_id: int, now=None, rehome: bool = True) -> dict:
+    """Re-place every MCU of the region that waits without a slot. Returns counts. `rehome` also
+    re-checks holds against capacity (needed after capacity was lost; the tick skips it otherwise)."""
     now = now or timezone.now()
     with transaction.atomic():
         _lock_region(region_id)
@@ -106,7 +107,8 @@ def mcus_replace(*, region_id: int, now=None) -> dict:
             )
         )
         if not waiting:
-            holds_rehome(region_id=region_id, now=now)  # capacity may have shrunk under the holds
+            if rehome:
+                holds_rehome(region_id=region_id, now=now)  # capacity may have shrunk under the holds
             return {"placed": 0, "waiting": 0}
         caps = {c.domain_id: c for c in domain_capacities(region=region_id, now=now)}
         free = {d: c.free for d, c in caps.items()}

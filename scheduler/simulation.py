@@ -11,7 +11,7 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Region
@@ -78,6 +78,33 @@ def _load(region_id: int) -> tuple[list[Node], list[NodeSim]]:
     return nodes, sims
 
 
+NODE_STATE_FIELDS = (
+    "sim_state",
+    "sim_fail_at",
+    "repair_due",
+    "last_heartbeat",
+    "temperature_c",
+    "ecc_errors",
+    "perf_tflops_per_mcu",
+)
+
+
+def _write_nodes(nodes: list[Node]) -> None:
+    """Write the engine's view of many nodes in one pipelined statement (bulk_update's CASE WHEN
+    is ~50× slower for a few hundred rows)."""
+    if not nodes:
+        return
+    fields = [Node._meta.get_field(name) for name in NODE_STATE_FIELDS]
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {connection.ops.quote_name(Node._meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(node, f.attname), connection) for f in fields] + [node.pk]
+        for node in nodes
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _claim(region_id: int, tick: int, now: dt.datetime) -> dt.datetime | None:
     """Claim tick N for the region; returns the previous simulated time, or None if already applied."""
     key = f"region:{region_id}"
@@ -96,6 +123,7 @@ def region_tick(
     params: FaultParams | None = None,
     write_metrics: bool = True,
     usage: str = "5min",
+    cache: dict | None = None,
 ) -> dict | None:
     """Apply tick `tick` (ending at `now`) to one region. None when the tick was already applied."""
     now = now or tick_time(tick)
@@ -104,7 +132,10 @@ def region_tick(
         start = _claim(region_id, tick, now)
         if start is None:
             return None
-        nodes, sims = _load(region_id)
+        if cache is not None and "sims" in cache:  # backfill: node state stays in memory between ticks
+            nodes, sims = cache["nodes"], cache["sims"]
+        else:
+            nodes, sims = _load(region_id)
         by_id = {n.pk: n for n in nodes}
         rng = random.Random(f"{settings.SIM_SEED}:{region_id}:{tick}")
         events = step(sims, start.timestamp(), now.timestamp(), params, rng)
@@ -123,19 +154,7 @@ def region_tick(
             node.perf_tflops_per_mcu = Decimal(str(round(sim.perf, 1)))
             if sim.changed or write_metrics:
                 changed.append(node)
-        Node.objects.bulk_update(
-            changed,
-            [
-                "sim_state",
-                "sim_fail_at",
-                "repair_due",
-                "last_heartbeat",
-                "temperature_c",
-                "ecc_errors",
-                "perf_tflops_per_mcu",
-            ],
-            batch_size=500,
-        )
+        _write_nodes(changed)
         if not write_metrics:  # heartbeats of the healthy majority in one statement
             Node.objects.filter(domain__region_id=region_id).exclude(sim_state=CRASHED).exclude(
                 status=NodeStatus.FAILED
@@ -164,10 +183,19 @@ def region_tick(
                 placed += moved["placed"]
             elif event.kind == "repaired" and node.status == NodeStatus.FAILED:
                 placed += health.node_return_to_service(node=node, reason=event.reason, now=now)["placed"]
+        drained = 0
         for node in Node.objects.filter(domain__region_id=region_id, status=NodeStatus.DRAINING):
             if not Mcu.objects.filter(node=node, status__in=ACTIVE_MCU_STATUSES).exists():
                 node_set_status(node, NodeStatus.MAINTENANCE, reason="drained", now=now)
-        replaced = health.mcus_replace(region_id=region_id, now=now)
+                drained += 1
+        if cache is not None:
+            if events or drained:
+                cache.clear()  # statuses changed through the services: reload next tick
+            else:
+                cache.update(nodes=nodes, sims=sims)
+                for sim in sims:
+                    sim.changed = False
+        replaced = health.mcus_replace(region_id=region_id, now=now, rehome=False)
         promoted = health.mcus_promote_ready(region_id=region_id, now=now)
         tasks = workloads_advance(region_id=region_id, now=now)
         crossed_hour = floor_hour(start) != floor_hour(now)
@@ -209,10 +237,11 @@ def backfill(
                 key=f"region:{region_id}", defaults={"tick": first_tick, "sim_time": tick_time(first_tick)}
             )
             tick = first_tick + span
+        cache: dict = {}
         while tick <= end_tick:
             last = tick + span > end_tick
             result = region_tick(
-                region_id=region_id, tick=tick, params=params, write_metrics=last, usage="hour"
+                region_id=region_id, tick=tick, params=params, write_metrics=last, usage="hour", cache=cache
             )
             if last and result is not None:
                 usage_record(region_id=region_id, start=floor_hour(tick_time(tick)), end=tick_time(tick))
