@@ -153,3 +153,32 @@ def test_profiles_look_like_their_kind():
     night = [utilisation("inference", dt.datetime(2026, 11, d, 20, tzinfo=dt.UTC), 1) for d in range(1, 8)]
     assert min(day) > max(night)
     assert all(0 <= utilisation(k, h, 3) <= 1 for k in WorkloadKind.values for h in hours)
+
+
+def test_usage_for_org_groups_by_local_day_and_kind(org, other_org, pool):
+    from scheduler.selectors import usage_for_org
+
+    # 15:00 UTC = 23:00 Asia/Shanghai: the first hour belongs to Nov 2 locally, the next ones to Nov 3
+    start = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    give(org, pool, 2, NORMAL, ref="n", now=start)
+    give(other_org, pool, 1, NORMAL, ref="o", now=start)
+    submit(org, pool, 1, WorkloadKind.INFERENCE, now=start + dt.timedelta(hours=1), duration_hours=1)
+    workloads.workloads_advance(region_id=pool.region.pk, now=start + dt.timedelta(hours=3))
+    usage_record(region_id=pool.region.pk, start=start, end=start + dt.timedelta(hours=3))
+    rows = usage_for_org(org, start=start, end=start + dt.timedelta(hours=3))
+    got = {(r["period"].date().isoformat(), r["workload_kind"]): r["weighted_mcu_hours"] for r in rows}
+    # Nov 2 (local): 2 MCUs idle 1 h = 2.0; Nov 3: 1 MCU inference 1 h (1.0) + idle 3 MCU·h (3.0)
+    assert got == {
+        ("2026-11-02", ""): Decimal("2.0000"),
+        ("2026-11-03", ""): Decimal("3.0000"),
+        ("2026-11-03", "inference"): Decimal("1.0000"),
+    }
+    hourly = usage_for_org(
+        org, start=start, end=start + dt.timedelta(hours=3), granularity="hour", by_kind=False
+    )
+    assert [r["allocated_hours"] for r in hourly] == [Decimal(2), Decimal(2), Decimal(2)]
+    by_region = usage_for_org(
+        other_org, start=start, end=start + dt.timedelta(hours=3), by_kind=False, by_region=True
+    )
+    assert sum(r["weighted_mcu_hours"] for r in by_region) == Decimal("3.0000")  # the other tenant's own only
+    assert all(r["region_id"] == pool.region.pk for r in by_region)
