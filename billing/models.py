@@ -5,9 +5,13 @@ sums of its lines, so the lines always add up to the bill to the fen. `prepaid` 
 paid (annual term, the monthly pool's first payment, the pay-as-you-go deposit); `amount_due` is the rest.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +23,8 @@ from catalog.models import Region
 from mcu_console.money import DECIMAL_PLACES, MAX_DIGITS
 from orders.models import ResourcePool
 from scheduler.choices import WorkloadKind
+
+HALF_FEN = Value(Decimal("0.005"))
 
 
 def _money(verbose_name, **kwargs):
@@ -156,12 +162,13 @@ class BillLine(models.Model):
         verbose_name = _("bill line")
         verbose_name_plural = _("bill lines")
         ordering = ["bill", "position", "id"]
+        # Exact on PostgreSQL (numeric); SQLite computes in floating point, hence "within half a fen".
         constraints = [
             models.CheckConstraint(
-                condition=Q(net=models.F("gross") - models.F("vat")), name="line_net_plus_vat"
+                condition=LessThan(Abs(F("gross") - F("vat") - F("net")), HALF_FEN), name="line_net_plus_vat"
             ),
             models.CheckConstraint(
-                condition=Q(amount_due=models.F("gross") - models.F("prepaid")),
+                condition=LessThan(Abs(F("gross") - F("prepaid") - F("amount_due")), HALF_FEN),
                 name="line_due_is_gross_less_prepaid",
             ),
         ]

@@ -271,3 +271,18 @@ def test_bill_run_racing_another_run_still_ends_with_one_correct_bill(org):
     assert counts["updated"] == 1
     bill = _bill(org)
     assert bill.total == D("4320.00") and bill.lines.count() == 1
+
+
+def test_database_refuses_a_line_whose_net_and_vat_do_not_add_up(org):
+    from django.db import IntegrityError, transaction
+
+    f.pool(org)
+    services.bill_month(year=2026, month=11)
+    bill = _bill(org)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BillLine.objects.create(bill=bill, kind=LineKind.ADJUSTMENT, description="x", gross=D("1.00"),
+                                net=D("0.95"), vat=D("0.06"), amount_due=D("1.00"))  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BillLine.objects.create(bill=bill, kind=LineKind.ADJUSTMENT, description="x", gross=D("1.00"),
+                                net=D("0.94"), vat=D("0.06"), prepaid=D("0.50"),
+                                amount_due=D("0.49"))  # fmt: skip
