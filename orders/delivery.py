@@ -136,8 +136,12 @@ def order_deliver(*, order_id: int, now=None) -> Order:
                 obj=order,
                 data={"order": order.number, "pools": [p.pk for p in pools]},
             )
+            payg = [p for p in pools if p.sales_form == SalesForm.PAYG]
             notifications.mcus_delivered(
-                order, mcus=sum(p.quantity for p in pools if p.sales_form != SalesForm.PAYG)
+                order,
+                mcus=sum(p.quantity for p in pools if p.sales_form != SalesForm.PAYG),
+                payg_ceiling=sum(p.quantity for p in payg),
+                payg_deposit=sum(p.deposit for p in payg),
             )
     if failures:
         raise DeliveryIncomplete(order.delivery_error)

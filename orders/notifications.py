@@ -101,13 +101,25 @@ def payment_confirmed(order):
         )
 
 
-def mcus_delivered(order, *, mcus: int):
+def mcus_delivered(order, *, mcus: int, payg_ceiling: int = 0, payg_deposit=0):
+    """Pools delivered; a pay-as-you-go line opens an account (deposit as balance, MCU ceiling) instead."""
     with translation.override(settings.LANGUAGE_CODE):
+        parts = []
+        if mcus:
+            parts.append(
+                _("The resources of order %(number)s are delivered (%(mcus)s MCU).")
+                % {"number": order.number, "mcus": mcus}
+            )
+        if payg_ceiling:
+            parts.append(
+                _("Your pay-as-you-go account is open: balance %(deposit)s, up to %(ceiling)s MCU at a time.")
+                % {"deposit": format_cny(payg_deposit), "ceiling": payg_ceiling}
+            )
+        parts.append(_("See them in your assets."))
         return _notify(
             order=order,
             kind=MCUS_DELIVERED,
             title=_("Order %(number)s: your MCUs are ready") % {"number": order.number},
-            body=_("The resources of order %(number)s are delivered (%(mcus)s MCU). See them in your assets.")
-            % {"number": order.number, "mcus": mcus},
+            body=" ".join(parts),
             link=_url("assets:dashboard") or order_url(order),
         )

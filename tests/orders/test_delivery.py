@@ -114,6 +114,8 @@ def test_pay_as_you_go_opens_an_account_with_the_deposit_and_allocates_nothing(o
         None,
     )
     assert not Mcu.objects.filter(organization=org).exists()
+    note = Notification.objects.get(order=order, kind="mcus_delivered")
+    assert "¥20,000.00" in note.body and "16" in note.body and "0 MCU" not in note.body
 
 
 @pytest.mark.django_db
