@@ -202,7 +202,12 @@ class Dashboard:
 
     @property
     def purchased(self) -> int:
-        return sum(r.pool.quantity for r in self.pools if is_pool(r.pool) and r.state != PoolState.EXPIRED)
+        in_service = (PoolState.ACTIVE, PoolState.EXPIRING)
+        return sum(r.pool.quantity for r in self.pools if is_pool(r.pool) and r.state in in_service)
+
+    @property
+    def expiring_mcus(self) -> int:
+        return sum(r.pool.quantity for r in self.pools if is_pool(r.pool) and r.state == PoolState.EXPIRING)
 
     @property
     def mcu_count(self) -> int:

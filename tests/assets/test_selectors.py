@@ -105,6 +105,7 @@ def world(org, other_org):
 def test_dashboard_figures_hand_computed(org, world):
     board = selectors.dashboard(org, today=TODAY)
     assert board.purchased == 12
+    assert board.expiring_mcus == 8  # the Hangzhou pool ends 2026-12-31
     assert board.mcu_count == 12
     assert board.health == {McuStatus.NORMAL: 9, McuStatus.WARNING: 2, McuStatus.MIGRATING: 1}
     assert (board.active_mcus, board.idle_mcus, board.running_workloads) == (3, 9, 1)
@@ -327,3 +328,14 @@ def test_closed_days_are_cached_today_is_live(org, settings):
     settings.ASSETS_USAGE_CACHE_SECONDS = 0
     third = selectors.dashboard(org)
     assert third.trend["series"][WorkloadKind.INFERENCE][today - dt.timedelta(days=1)] == Decimal("2.00")
+
+
+def test_purchased_counts_pools_in_service_only(org):
+    hz = b.region()
+    b.pool(org, hz, 4, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 11, 30))  # expired
+    b.pool(org, hz, 8, starts_on=dt.date(2027, 1, 1))  # not started
+    b.pool(org, hz, 16, starts_on=dt.date(2026, 6, 1))  # active
+    board = selectors.dashboard(org, today=TODAY)
+    assert board.purchased == 16 and board.expiring_mcus == 0
+    assert [r.state for r in board.pools] == [PoolState.EXPIRED, PoolState.ACTIVE, PoolState.UPCOMING]
+    assert board.monthly_fee == Decimal("17280.00")  # 16 × 1,080: expired and future pools cost nothing now
