@@ -85,3 +85,16 @@ def test_api_regions_and_inventory(regions, alice_api, client):
     text = str(inventory)
     for word in HARDWARE_WORDS + ("capacity",):
         assert word not in text
+
+
+def test_inventory_query_count_does_not_grow_with_the_pool(
+    regions, alice_client, django_assert_max_num_queries
+):
+    from tests.orders.ordering import add_domain
+
+    with django_assert_max_num_queries(15) as small:
+        alice_client.get("/catalog/inventory/")
+    for i in range(5):
+        add_domain(regions.bj, f"extra{i}", "tightly_coupled", 16)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert alice_client.get("/catalog/inventory/").status_code == 200
