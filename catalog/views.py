@@ -5,7 +5,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.tenancy import org_required
 from catalog import availability, selectors, sizing
-from catalog.choices import SalesForm
 from catalog.forms import SizingForm
 from catalog.packages import PACKAGES
 from catalog.spec import MCU_SPEC
@@ -20,7 +19,6 @@ def spec(request):
         "spec": MCU_SPEC,
         "packages": PACKAGES,
         "price_rows": [(region, prices.get(region.pk, {})) for region in regions],
-        "sales_forms": SalesForm,
         "upcoming": selectors.upcoming_prices(),
     }
     return render(request, "catalog/spec.html", context)
@@ -30,7 +28,7 @@ def spec(request):
 @org_required
 def inventory(request):
     """Availability per region and domain kind; the table polls its partial (htmx) to stay current."""
-    context = {"rows": availability.inventory_rows(), "sales_forms": SalesForm}
+    context = {"rows": availability.inventory_rows()}
     if request.htmx:
         return render(request, "catalog/inventory.html#table", context)
     return render(request, "catalog/inventory.html", context)
