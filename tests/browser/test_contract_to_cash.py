@@ -35,7 +35,7 @@ def test_order_contract_signed_paid_confirmed_delivered(browser, live_server, al
     login(page, live_server, alice.email, PASSWORD)
     page.goto(f"{live_server.url}/orders/new/?quantity=8&region=cn-hangzhou&domain_kind=normal")
     page.click("#place-order")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r".*/orders/\d+/$"))
     order = Order.objects.get(organization=org)
     assert order.status == OrderStatus.PENDING_SIGNATURE
     assert f"/orders/{order.pk}/" in page.url
@@ -66,22 +66,26 @@ def test_order_contract_signed_paid_confirmed_delivered(browser, live_server, al
     scan.write_bytes(path.read_bytes())  # the signed scan is a PDF too
     admin.set_input_files("input[name=signed_copy]", str(scan))
     admin.click("#action-submit")
-    assert "待付款" in admin.content() or "Pending payment" in admin.content()
+    admin.wait_for_url(f"**/admin/orders/order/{order.pk}/change/")
+    assert "待付款" in admin.locator(".messagelist").inner_text()
 
     admin.click("a.order-action:has-text('登记银行转账')")
     admin.fill("input[name=amount]", "100000.00")
     admin.fill("input[name=bank_reference]", "CMB-20261204-0001")
     admin.click("#action-submit")
+    admin.wait_for_url(f"**/admin/orders/order/{order.pk}/change/")
     admin.click("a.order-action:has-text('确认付款')")
     admin.click("#action-submit")
-    assert "¥3,680.00" in admin.content()  # not covered yet: the page says what is missing
+    error = admin.wait_for_selector(".errornote")
+    assert "¥3,680.00" in error.inner_text()  # not covered yet: the page says what is missing
     admin.goto(f"{live_server.url}/admin/orders/order/{order.pk}/transfer/")
     admin.fill("input[name=amount]", "3680.00")
     admin.fill("input[name=bank_reference]", "CMB-20261204-0002")
     admin.click("#action-submit")
+    admin.wait_for_url(f"**/admin/orders/order/{order.pk}/change/")
     admin.click("a.order-action:has-text('确认付款')")
     admin.click("#action-submit")
-    admin.wait_for_load_state("networkidle")
+    admin.wait_for_url(f"**/admin/orders/order/{order.pk}/change/")
 
     # --- within seconds the MCUs exist and the customer sees the order done -----------------------
     order.refresh_from_db()
