@@ -29,7 +29,6 @@ def dashboard(request):
         "assets/dashboard.html",
         {
             "board": board,
-            "groups": selectors.matrix_groups(board.cells),
             "figure": selectors.trend_figure(board.trend),
             "trend_table": selectors.trend_table(board.trend),
             "poll_seconds": HEALTH_POLL_SECONDS,
@@ -40,12 +39,11 @@ def dashboard(request):
 @require_GET
 @org_required
 def health_matrix(request):
-    """The dot matrix alone: what the dashboard's htmx poll fetches."""
+    """The dot matrix: the dashboard loads it with htmx and polls it; a page of its own without JS."""
     cells = selectors.mcu_cells(request.org)
+    template = "assets/health.html#matrix" if request.htmx else "assets/health.html"
     return render(
-        request,
-        "assets/dashboard.html#health",
-        {"groups": selectors.matrix_groups(cells), "poll_seconds": HEALTH_POLL_SECONDS},
+        request, template, {"groups": selectors.matrix_groups(cells), "poll_seconds": HEALTH_POLL_SECONDS}
     )
 
 

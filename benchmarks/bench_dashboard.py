@@ -223,6 +223,13 @@ def main() -> str:
         partial_size = len(clients[0].get("/assets/health/", headers={"HX-Request": "true"}).content)
         _phase(clients, "/assets/", 3)  # warm-up: every worker has its connection and templates
         _phase(clients, "/healthz", 3)
+        solo = {}  # one client alone: the service time without queueing
+        for path, headers in (
+            ("/healthz", None),
+            ("/assets/", None),
+            ("/assets/health/", {"HX-Request": "true"}),
+        ):
+            solo[path] = _pct(_phase(clients[:1], path, 30, headers), 50)
         base_l, dash_l, part_l = [], [], []
         started = time.monotonic()
         for _ in range(ROUNDS):
@@ -259,6 +266,10 @@ Latencies are end-to-end per request while all clients run, so they include queu
 | URL | requests | p50 ms | p95 ms | p50 vs baseline | p95 vs baseline |
 |---|---|---|---|---|---|
 {table}
+
+One client alone (no queueing), p50: `/healthz` {solo["/healthz"]:.1f} ms, dashboard {solo["/assets/"]:.1f} ms
+({solo["/assets/"] / solo["/healthz"]:.2f}×), health partial {solo["/assets/health/"]:.1f} ms
+({solo["/assets/health/"] / solo["/healthz"]:.2f}×).
 
 The dashboard's queries do not grow with the MCUs (pinned by `tests/assets/test_selectors.py`); what grows is
 the rows they read: the MCU list and the month's and week's metered hours.

@@ -54,16 +54,29 @@ def test_dashboard_shows_the_panels(alice_client, estate):
     assert response.status_code == 200
     html = response.content.decode()
     _no_hardware(html)
+    assert "¥8,640.00" in html  # 8 × 1,080 monthly fee
+    assert 'id="stat-purchased">8<' in html
+    assert 'id="stat-active">4 / 4<' in html
+    assert 'id="trend-figure"' in html and "plotly-basic.min.js" in html
+    # the squares come with htmx right after the page (and then every 10 s); the counts are on the page
+    assert 'hx-get="/assets/health/" hx-trigger="load"' in html
+    assert "7</span>" in html and "1</span>" in html  # 7 normal, 1 warning
+
+
+def test_health_matrix_has_a_square_per_mcu_with_a_tooltip(alice_client, estate):
+    html = alice_client.get(reverse("assets:health"), headers={"HX-Request": "true"}).content.decode()
     for unit in estate["units"]:
-        assert unit.public_id in html  # one square per MCU
+        assert unit.public_id in html
     assert html.count('<li class="sq sq-') == 8
     assert html.count('<li class="sq sq-warning') == 1
     warned = estate["units"][7]
     assert f'title="{warned.public_id} · 华东-杭州 · ' in html  # tooltip: id, region, domain, status, since
-    assert "¥8,640.00" in html  # 8 × 1,080 monthly fee
-    assert 'id="stat-active">4 / 4<' in html
-    assert 'id="trend-figure"' in html and "plotly-basic.min.js" in html
-    assert 'hx-get="/assets/health/"' in html
+    assert 'hx-trigger="every 10s"' in html
+
+
+def test_health_matrix_without_javascript_is_a_page(alice_client, estate):
+    html = alice_client.get(reverse("assets:health")).content.decode()
+    assert "<html" in html and html.count('<li class="sq sq-') == 8
 
 
 def test_dashboard_of_another_tenant_shows_none_of_it(bob_client, estate):
@@ -86,7 +99,7 @@ def test_health_partial_follows_a_migration(alice_client, estate):
     unit = estate["units"][2]
     unit.status, unit.node = McuStatus.MIGRATING, None
     unit.save()
-    html = alice_client.get(reverse("assets:health")).content.decode()
+    html = alice_client.get(reverse("assets:health"), headers={"HX-Request": "true"}).content.decode()
     assert f'class="sq sq-migrating sq-busy" title="{unit.public_id}' in html
 
 

@@ -40,7 +40,8 @@ def test_matrix_follows_a_failure_and_a_task_runs(page, live_server, alice, esta
     monkeypatch.setattr("assets.views.HEALTH_POLL_SECONDS", 1)
     login(page, live_server, alice.email, PASSWORD)
     assert page.url.endswith("/assets/")  # customers land on the dashboard
-    assert page.locator("#health li.sq").count() == 8
+    # the squares arrive by htmx right after the page
+    page.wait_for_function("document.querySelectorAll('#health li.sq').length === 8", timeout=10_000)
     page.wait_for_selector("#trend-chart .main-svg")  # Plotly drew the chart from /static/vendor
 
     # ops: "fail now" on the node holding four of the MCUs
@@ -70,11 +71,12 @@ def test_matrix_follows_a_failure_and_a_task_runs(page, live_server, alice, esta
     assert page.locator("#workload-status").inner_text() in ("运行中", "Running")
     assert page.locator("#workload-mcus li").count() == 3
     page.goto(f"{live_server.url}/assets/")
-    assert page.locator("#health li.sq-busy").count() == 3
+    page.wait_for_function("document.querySelectorAll('#health li.sq-busy').length === 3", timeout=10_000)
 
 
 def test_other_tenant_sees_none_of_it(page, live_server, bob, estate):
     login(page, live_server, bob.email, PASSWORD)
+    page.wait_for_selector("#health ul.legend")  # the matrix partial has loaded, empty
     assert page.locator("#health li.sq").count() == 0
     html = page.content()
     assert all(unit.public_id not in html for unit in estate["units"])
