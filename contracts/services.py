@@ -10,10 +10,11 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.services import audit
 from catalog.choices import DomainKind, SalesForm
-from contracts.models import Contract
+from contracts.models import Contract, Notification, NotificationKind
 from contracts.pdf import fingerprint, render_pdf, sha256_hex
 from contracts.selectors import contract_data, contract_latest, contract_signed
 from mcu_console.exceptions import Conflict
+from orders import notifications
 from orders.choices import OrderStatus
 from orders.models import Order
 from orders.uploads import validate_document
@@ -131,3 +132,22 @@ def contract_record_signed(*, order: Order, actor, upload=None) -> Contract:
             },
         )
     return contract
+
+
+def contracts_prepare_new(*, limit: int = 100) -> int:
+    """Render the contract of each order waiting for its signature that has not been announced yet, and tell
+    the customer it is ready (console + e-mail). Run by beat every minute, so the PDF is rendered in the
+    worker before anyone asks for it; running it again changes nothing (I-7)."""
+    announced = Notification.objects.filter(kind=NotificationKind.CONTRACT_READY).values("order_id")
+    pending = (
+        Order.objects.filter(status=OrderStatus.PENDING_SIGNATURE)
+        .exclude(pk__in=announced)
+        .select_related("organization")
+        .order_by("created_at")[:limit]
+    )
+    done = 0
+    for order in pending:
+        contract_current(order=order)
+        if notifications.contract_ready(order) is not None:
+            done += 1
+    return done

@@ -123,3 +123,23 @@ def test_exactly_10_mb_is_accepted(order, sales):
 def test_sniff_type():
     assert [sniff_type(PDF), sniff_type(JPG), sniff_type(PNG)] == ["pdf", "jpg", "png"]
     assert sniff_type(b"GIF89a") is None and sniff_type(b"") is None
+
+
+def test_new_orders_get_their_contract_rendered_and_announced_once(
+    org, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    from contracts.models import Notification
+    from contracts.tasks import prepare_new_contracts
+
+    waiting = make_order(org, lines=[(4, SalesForm.MONTHLY)])
+    closed = make_order(org, status=OrderStatus.CANCELLED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert prepare_new_contracts.delay().get() == 1
+    assert Contract.objects.filter(order=waiting, version=1).exists()
+    assert not Contract.objects.filter(order=closed).exists()
+    note = Notification.objects.get(order=waiting, kind="contract_ready")
+    assert note.organization == org and waiting.number in note.title
+    assert len(mailoutbox) == 1 and alice.email in mailoutbox[0].to
+    with django_capture_on_commit_callbacks(execute=True):
+        assert prepare_new_contracts.delay().get() == 0  # nothing new: nothing rendered, nobody mailed twice
+    assert Contract.objects.filter(order=waiting).count() == 1 and len(mailoutbox) == 1
