@@ -99,3 +99,17 @@ def test_notifications_are_per_tenant_and_sent_by_email(
     assert order.number in alice_client.get(url).content.decode()
     assert order.number not in bob_client.get(url).content.decode()
     assert Notification.objects.get(order=order).read_at is not None
+
+
+def test_notification_list_reads_in_a_fixed_number_of_queries(alice_client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(n_orders):
+        for _ in range(n_orders):
+            notifications.payment_confirmed(make_order(org))
+        with CaptureQueriesContext(connection) as ctx:
+            assert alice_client.get(reverse("contracts:notifications")).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(1) == count(10)
