@@ -10,6 +10,7 @@ order and queues delivery on commit.
 import datetime as dt
 import logging
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -95,8 +96,7 @@ def transfer_record(
         errors["received_on"] = _("The date received cannot be in the future.")
     if errors:
         raise InvalidInput(" ".join(errors.values()), details=errors)
-    if receipt is not None:
-        validate_document(receipt, field="receipt")
+    receipt_kind = validate_document(receipt, field="receipt") if receipt is not None else None
     try:
         with transaction.atomic():
             locked = Order.objects.select_for_update().select_related("organization").get(pk=order.pk)
@@ -116,7 +116,8 @@ def transfer_record(
                 recorded_at=timezone.now(),
             )
             if receipt is not None:
-                transfer.receipt = receipt
+                # A random name: the client's file name is not trusted and the file is served to staff only.
+                transfer.receipt.save(f"{uuid.uuid4().hex}.{receipt_kind}", receipt, save=False)
             transfer.save()
             received = amount_received(locked)
             audit(
