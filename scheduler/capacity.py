@@ -8,7 +8,8 @@ free      = capacity − allocated − held (never below 0).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Region
@@ -45,42 +46,43 @@ def open_holds(now=None):
     return Hold.objects.filter(released_at__isnull=True, converted_at__isnull=True, expires_at__gt=now)
 
 
+def _sum(qs, field: str):
+    total = (
+        qs.order_by().values("domain").annotate(s=Sum(field) if field != "*" else Count("id")).values("s")[:1]
+    )
+    return Coalesce(Subquery(total), Value(0), output_field=IntegerField())
+
+
 def domain_capacities(
     *, region=None, kind: str | None = None, exclude_reference: str | None = None, now=None
 ) -> list[DomainCapacity]:
-    """One row per domain: three grouped queries whatever the pool size."""
+    """One row per domain, in one query whatever the pool size (three correlated aggregates)."""
     domains = ComputeDomain.objects.all()
     if region is not None:
         domains = domains.filter(region=resolve_region(region))
     if kind:
         domains = domains.filter(kind=kind)
-    domains = list(domains.order_by("id").values("id", "code", "region_id", "kind"))
-    ids = [d["id"] for d in domains]
-    cap = dict(
-        Node.objects.filter(domain_id__in=ids, status__in=PLACEABLE_NODE_STATUSES)
-        .values("domain_id")
-        .annotate(n=Sum("mcu_capacity"))
-        .values_list("domain_id", "n")
-    )
-    alloc = dict(
-        Mcu.objects.filter(domain_id__in=ids, status__in=ACTIVE_MCU_STATUSES, node__isnull=False)
-        .values("domain_id")
-        .annotate(n=Count("id"))
-        .values_list("domain_id", "n")
-    )
-    holds = open_holds(now).filter(domain_id__in=ids)
+    holds = open_holds(now).filter(domain=OuterRef("pk"))
     if exclude_reference:
-        holds = holds.filter(~Q(reference=exclude_reference))
-    held = dict(holds.values("domain_id").annotate(n=Sum("quantity")).values_list("domain_id", "n"))
+        holds = holds.exclude(reference=exclude_reference)
+    rows = domains.order_by("id").annotate(
+        cap=_sum(
+            Node.objects.filter(domain=OuterRef("pk"), status__in=PLACEABLE_NODE_STATUSES), "mcu_capacity"
+        ),
+        alloc=_sum(
+            Mcu.objects.filter(domain=OuterRef("pk"), status__in=ACTIVE_MCU_STATUSES, node__isnull=False), "*"
+        ),
+        held=_sum(holds, "quantity"),
+    )
     return [
         DomainCapacity(
             domain_id=d["id"],
             code=d["code"],
             region_id=d["region_id"],
             kind=d["kind"],
-            capacity=cap.get(d["id"]) or 0,
-            allocated=alloc.get(d["id"]) or 0,
-            held=held.get(d["id"]) or 0,
+            capacity=d["cap"],
+            allocated=d["alloc"],
+            held=d["held"],
         )
-        for d in domains
+        for d in rows.values("id", "code", "region_id", "kind", "cap", "alloc", "held")
     ]

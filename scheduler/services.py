@@ -105,9 +105,8 @@ def free_slots(domain_id: int, quantity: int) -> list[tuple[int, int]] | None:
     if count < quantity:
         return None
     by_id = {room.node_id: room for room in chosen}
-    for node_id, slot in Mcu.objects.filter(node_id__in=by_id, status__in=ACTIVE_MCU_STATUSES).values_list(
-        "node_id", "slot"
-    ):
+    taken = Mcu.objects.filter(node_id__in=by_id, status__in=ACTIVE_MCU_STATUSES).order_by()
+    for node_id, slot in taken.values_list("node_id", "slot"):
         by_id[node_id].taken.add(slot)
     return plan_slots(chosen, quantity)
 
