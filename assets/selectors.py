@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate, TruncHour, TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -282,8 +282,9 @@ def matrix_groups(cells: list[McuCell]) -> list[dict]:
 
 # Metered usage per local day. A closed day (ended more than LIVE_MARGIN ago: its last hour is metered
 # just after midnight) does not change any more, so its sums are cached for USAGE_CACHE_SECONDS; the
-# dashboard then reads only today's hours from UsageHour. The number of queries stays the same.
+# open day's for LIVE_CACHE_SECONDS. The number of queries stays the same (at most one).
 LIVE_MARGIN = dt.timedelta(hours=2)
+LIVE_CACHE_SECONDS = 60  # the open day: metering itself writes every 5 minutes
 
 
 def usage_cache_seconds() -> int:
@@ -301,8 +302,12 @@ def daily_usage(org, first: dt.date, last: dt.date, *, now: dt.datetime | None =
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     closed = [d for d in days if start_of_local_day(d + dt.timedelta(days=1)) + LIVE_MARGIN <= now]
     ttl = usage_cache_seconds()
-    cached = cache.get_many([_usage_key(org, d) for d in closed]) if ttl and closed else {}
+    live_key = _usage_key(org, last) + ":live"
+    keys = [_usage_key(org, d) for d in closed] + ([live_key] if ttl and last not in closed else [])
+    cached = cache.get_many(keys) if ttl and keys else {}
     out = {d: cached[_usage_key(org, d)] for d in closed if _usage_key(org, d) in cached}
+    if live_key in cached and len(out) == len(closed) and last not in closed:
+        out[last] = cached[live_key]  # the open day, at most LIVE_CACHE_SECONDS old
     wanted = [d for d in days if d not in out]
     if wanted:
         fetched: dict[dt.date, list] = {d: [] for d in wanted}
@@ -330,6 +335,8 @@ def daily_usage(org, first: dt.date, last: dt.date, *, now: dt.datetime | None =
                 )
         out.update(fetched)
         to_cache = {_usage_key(org, d): fetched[d] for d in wanted if d in closed}
+        if ttl and last in fetched and last not in closed:
+            cache.set(live_key, fetched[last], min(ttl, LIVE_CACHE_SECONDS))
         if ttl and to_cache:
             cache.set_many(to_cache, ttl)
     return out
@@ -467,27 +474,19 @@ def _event_text(from_status: str, to_status: str, mcu: str, count: int = 1) -> t
 
 def mcu_events(org, *, limit: int = 12) -> list[Event]:
     """What happened to the organization's MCUs, newest first; MCUs that changed the same way in the
-    same minute are one event. The stored reason is staff wording (it may name a node), so customers
-    get a fixed sentence per kind of change instead."""
+    same minute are one event (grouped in SQL: `limit` rows whatever the number of MCUs). The stored
+    reason is staff wording (it may name a node), so customers get a fixed sentence per kind instead."""
     rows = (
         for_org(Transition.objects.all(), org, field="mcu__organization")
-        .order_by("-at", "-id")
-        .values_list("at", "from_status", "to_status", "mcu__public_id", "mcu__region__name")[: limit * 50]
+        .annotate(minute=TruncMinute("at"))
+        .values_list("minute", "from_status", "to_status", "mcu__region__name")
+        .annotate(n=Count("pk"), first=Min("mcu__public_id"), last_at=Max("at"))
+        .order_by("-minute", "-last_at")[:limit]
     )
-    groups: list[list] = []
-    for at, from_status, to_status, public_id, region in rows:
-        key = (at.replace(second=0, microsecond=0), from_status, to_status, region)
-        if groups and groups[-1][0] == key:
-            groups[-1][1].append(public_id)
-            continue
-        if len(groups) == limit:
-            break
-        groups.append([key, [public_id], at])
     events = []
-    for (_minute, from_status, to_status, region), ids, at in groups:
-        first = min(ids)
-        kind, text = _event_text(from_status, to_status, first, len(ids))
-        events.append(Event(at=at, mcu=first, region=region, kind=kind, text=text, count=len(ids)))
+    for _minute, from_status, to_status, region, n, first, at in rows:
+        kind, text = _event_text(from_status, to_status, first, n)
+        events.append(Event(at=at, mcu=first, region=region, kind=kind, text=text, count=n))
     return events
 
 
