@@ -22,6 +22,7 @@ from accounts.models import User
 from catalog.choices import SalesForm
 from catalog.models import Region
 from demo.logins import CUSTOMER_ADMIN, SALES
+from mcu_console.exceptions import ServiceError
 from mcu_console.timeutil import display_tz
 from orders.choices import OrderStatus
 from orders.delivery import order_deliver, term_end
@@ -139,7 +140,7 @@ def _tasks(customer, now: dt.datetime) -> list[Workload]:
                 duration_hours=hours,
                 now=now - dt.timedelta(days=days_ago),
             )
-        except Exception as exc:  # a demo task that does not fit is skipped, not fatal
+        except ServiceError as exc:  # a demo task that does not fit is skipped, not fatal
             log.warning("demo task %s not submitted: %s", name, exc)
             continue
         made.append(workload)
