@@ -292,7 +292,8 @@ def usage_cache_seconds() -> int:
 
 
 def _usage_key(org, day: dt.date) -> str:
-    return f"assets:usage-day:v1:{org.pk}:{day.isoformat()}"
+    # The database's name is part of the key: two databases sharing one cache never see each other's sums.
+    return f"assets:usage-day:v1:{settings.DATABASES['default']['NAME']}:{org.pk}:{day.isoformat()}"
 
 
 def daily_usage(org, first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> dict:
