@@ -7,6 +7,11 @@ from scheduler.choices import WorkloadKind
 MAX_WORKLOAD_MCUS = 4096
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name  # the English name when the console is in English
+
+
 class WorkloadForm(forms.Form):
     """Submit a task (issue 6): the scheduler gang-places it on the organization's own free MCUs."""
 
@@ -20,7 +25,7 @@ class WorkloadForm(forms.Form):
         ),
     )
     mcu_count = forms.IntegerField(label=_("MCUs"), min_value=1, max_value=MAX_WORKLOAD_MCUS)
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.filter(is_active=True),
         to_field_name="code",
