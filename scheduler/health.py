@@ -159,9 +159,9 @@ def mcus_replace(*, region_id: int, now=None, rehome: bool = True) -> dict:
                 alert_resolve(key=f"no-capacity:{allocation_id}", now=now)
             else:
                 stuck += len(group)
-                Mcu.objects.filter(pk__in=[m.pk for m in group]).exclude(status_reason=WAITING).update(
+                Mcu.objects.filter(pk__in=[m.pk for m in group], node__isnull=True).exclude(
                     status_reason=WAITING
-                )
+                ).update(status_reason=WAITING)
                 alert_raise(
                     kind="no_capacity",
                     key=f"no-capacity:{allocation_id}",
