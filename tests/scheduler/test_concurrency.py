@@ -63,3 +63,47 @@ def test_threads_never_double_book():
     for ref, kind in results:
         if ref and kind == DomainKind.TIGHTLY_COUPLED:
             assert Mcu.objects.filter(allocation__reference=ref).values("domain").distinct().count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_threads_placing_holds_never_overbook():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from scheduler import selectors
+
+    pool = build_pool(code="cn-hold", sizes=(("tc-a", 2), ("tc-b", 2)), normal=1)  # two TC domains of 16
+    orgs = [make_org() for _ in range(3)]
+    barrier = threading.Barrier(8)
+    granted, errors = [], []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            services.holds_place(
+                organization=orgs[i % 3],
+                region=pool.region,
+                domain_kind=DomainKind.TIGHTLY_COUPLED,
+                quantity=6,
+                reference=f"hold-{i}",
+                expires_at=timezone.now() + dt.timedelta(days=7),
+            )
+            granted.append(i)
+        except InsufficientCapacity:
+            pass
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert len(granted) == 4  # two holds of 6 fit in each 16-MCU domain, never a third
+    for row in selectors.capacity_overview(region=pool.region):
+        if row.domain_kind == DomainKind.TIGHTLY_COUPLED:
+            assert (row.capacity, row.held, row.free) == (32, 24, 8)
