@@ -30,7 +30,7 @@ class LineKind(models.TextChoices):
 class PaygLevel(models.TextChoices):
     """The pay-as-you-go balance notices (issue 7): at 20 % of the deposit and at zero."""
 
-    LOW = "low", _("20% of the deposit left")
+    LOW = "low", _("Low balance: a fifth of the deposit left")
     EXHAUSTED = "exhausted", _("Balance used up")
 
 
