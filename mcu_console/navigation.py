@@ -10,14 +10,22 @@ MAIN_NAV = [
     ("billing", _("Billing"), "billing:bills"),
     ("organization", _("Organization"), "accounts:organization"),
 ]
+# Shown at the right of the top bar, next to the user's name.
+USER_NAV = [
+    ("notifications", _("Notifications"), "contracts:notifications"),
+]
 
 
-def main_nav(request):
+def _resolve(request, entries):
     items = []
-    for key, label, url_name in MAIN_NAV:
+    for key, label, url_name in entries:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
         items.append({"key": key, "label": label, "url": url, "active": request.path.startswith(url)})
-    return {"main_nav": items}
+    return items
+
+
+def main_nav(request):
+    return {"main_nav": _resolve(request, MAIN_NAV), "user_nav": _resolve(request, USER_NAV)}

@@ -92,3 +92,9 @@ def test_staff_groups_exist_with_permissions():
     names = set(Group.objects.values_list("name", flat=True))
     assert {"sales", "finance", "ops"} <= names
     assert Group.objects.get(name="sales").permissions.filter(codename="view_organization").exists()
+
+
+@pytest.mark.django_db
+def test_customer_top_bar_links_notifications(alice_client):
+    page = alice_client.get("/accounts/organization/").content.decode()
+    assert 'href="/contracts/notifications/"' in page
