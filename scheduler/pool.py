@@ -14,6 +14,7 @@ from django.db import transaction
 
 from catalog.choices import DomainKind
 from catalog.models import Region
+from catalog.services import price_book_ensure_defaults
 from scheduler.models import ComputeDomain, HardwareProfile, Node
 from scheduler.units import mcus_per_node
 
@@ -75,6 +76,7 @@ def regions_ensure() -> list[Region]:
             region.name_en = name_en
             region.save(update_fields=["name_en"])
         out.append(region)
+    price_book_ensure_defaults(regions=out)  # a region on sale needs prices (R-5.4 defaults)
     return out
 
 

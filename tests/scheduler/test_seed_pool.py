@@ -46,3 +46,12 @@ def test_seed_pool_command_and_demo_capacity(db):
         if row.domain_kind == DomainKind.TIGHTLY_COUPLED:
             assert row.largest_block >= 32
         assert row.free >= 100
+
+
+def test_seeded_regions_are_on_sale_with_default_prices(db):
+    from catalog.models import PriceBookEntry
+
+    pool_seed(nodes=12)
+    for region in Region.objects.all():
+        forms = set(PriceBookEntry.objects.filter(region=region).values_list("sales_form", flat=True))
+        assert forms == {"annual", "monthly", "payg"}, region.code
