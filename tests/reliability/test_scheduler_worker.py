@@ -5,7 +5,6 @@ import time
 import uuid
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from catalog.choices import DomainKind
@@ -13,20 +12,13 @@ from mcu_console.celery import app as celery_app
 from scheduler import services, simulation
 from scheduler.models import Mcu, SimulationClock, Transition
 from tests.factories import make_org
-from tests.reliability.test_celery_worker import redis_required, start_worker  # noqa: F401
+from tests.reliability.conftest import start_worker
 from tests.scheduler.conftest import build_pool
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs the same server database")
-def test_region_tick_on_a_real_worker_applies_once(redis_required):  # noqa: F811
+def test_region_tick_on_a_real_worker_applies_once(shared_database):
     pool = build_pool()
     allocation = services.mcus_allocate(
         organization=make_org(),
@@ -38,7 +30,7 @@ def test_region_tick_on_a_real_worker_applies_once(redis_required):  # noqa: F81
     )
     tick = simulation.tick_number(timezone.now())
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = start_worker(queue, {"DATABASE_URL": _database_url()})
+    worker = start_worker(queue, share_database=True)
     key = f"region:{pool.region.pk}"
     try:
         for _ in range(2):  # the same tick delivered twice
