@@ -72,6 +72,20 @@ def test_next_step_box_at_every_state(client, bob_client, alice_client, order, o
     assert "¥100,000.00" in page  # 103,680 − 3,680 still to transfer
     assert "杭州质变科技有限公司" in page and order.number in page
     assert "5719 0123 4567 8901" in page
+    assert 'id="payment-received"' not in page
+
+    transfer_record(
+        order=order,
+        amount="100000.00",
+        payer_name=org.legal_name,
+        bank_reference="X-2",
+        received_on=local_today(),
+        actor=sales,
+    )
+    page = alice_client.get(url).content.decode()
+    # Paid in full, not yet confirmed: no transfer instructions for ¥0.00, just "sales is confirming".
+    assert 'id="payment-received"' in page and 'id="payment-instructions"' not in page
+    assert "¥103,680.00" in page
 
     order.status, order.delivery_status = OrderStatus.COMPLETED, DeliveryStatus.DELIVERING
     order.save()
