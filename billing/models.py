@@ -44,7 +44,9 @@ class UsageDay(models.Model):
     pay-as-you-go account for pay-as-you-go workloads); blank kind = idle allocated time.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="usage_days")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="usage_days"
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     pool = models.ForeignKey(
         ResourcePool, on_delete=models.CASCADE, null=True, blank=True, related_name="usage_days"
@@ -191,7 +193,12 @@ class BillLine(models.Model):
 class BillCorrection(models.Model):
     """A correction of an issued bill; it becomes a credit (negative) or debit line on the next bill."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="bill_corrections")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="bill_corrections",
+    )
     corrects = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="corrections")
     gross = models.DecimalField(
         _("amount (incl. VAT, negative = credit)"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES

@@ -16,7 +16,9 @@ class Contract(models.Model):
     """
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="contracts")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contracts")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="contracts"
+    )
     number = models.CharField(_("contract number"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"))
     pdf = models.FileField(_("contract PDF"), upload_to="contracts/%Y/%m/")
@@ -64,7 +66,9 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """A message to an organization, shown in the console and sent by e-mail (orders/notifications.py)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     title = models.CharField(_("title"), max_length=200)

@@ -18,7 +18,9 @@ def _money(verbose_name, **kwargs):
 class Order(models.Model):
     """A customer's order: lines in one or more regions; total = Σ line amounts due (R-3.3, I-4)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="orders"
+    )
     number = models.CharField(_("order number"), max_length=30, unique=True)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_SIGNATURE
@@ -130,7 +132,9 @@ class BankTransfer(models.Model):
 class ResourcePool(models.Model):
     """What was delivered for one order line: the customer's pool in a region (or a pay-as-you-go account)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resource_pools")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="resource_pools"
+    )
     order_line = models.OneToOneField(OrderLine, on_delete=models.PROTECT, related_name="resource_pool")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     domain_kind = models.CharField(_("scheduling domain"), max_length=20, choices=DomainKind.choices)
@@ -157,7 +161,9 @@ class ResourcePool(models.Model):
 class IdempotencyKey(models.Model):
     """API writes with an Idempotency-Key: same key and body → same result; other body → 422."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
