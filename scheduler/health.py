@@ -331,5 +331,7 @@ def node_return_to_service(*, node: Node, actor=None, reason: str = "returned to
             ecc_errors=0,
             last_heartbeat=now,
         )
+        # A node returned from "warning" still carries its MCUs: they are healthy again too (I-2).
+        _mcus_follow_node(node, now, to_warning=False)
         alert_resolve(key=f"node-failed:{node.pk}", now=now)
         return mcus_replace(region_id=node.domain.region_id, now=now)
