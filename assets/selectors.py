@@ -288,7 +288,7 @@ LIVE_CACHE_SECONDS = 60  # the open day: metering itself writes every 5 minutes
 
 
 def usage_cache_seconds() -> int:
-    return getattr(settings, "ASSETS_USAGE_CACHE_SECONDS", 900)
+    return settings.ASSETS_USAGE_CACHE_SECONDS
 
 
 def _usage_key(org, day: dt.date) -> str:

@@ -73,6 +73,22 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _is_nested(value: Any) -> bool:
+    return isinstance(value, dict | list)
+
+
+def _rows_table(rows: list[dict], title: str | None) -> Table:
+    """One row per item; nested fields are left to --json so the table stays readable."""
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    columns = [k for k in keys if not any(_is_nested(row.get(k)) for row in rows)]
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    return table
+
+
 def _show(data: Any, title: str | None = None) -> None:
     if state.as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -80,20 +96,21 @@ def _show(data: Any, title: str | None = None) -> None:
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if isinstance(data, list):
-        table = Table(title=title)
-        columns = list(dict.fromkeys(key for row in data if isinstance(row, dict) for key in row))
-        for column in columns:
-            table.add_column(column)
-        for row in data:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
-        console.print(table if data else "(none)")
+        rows = [row for row in data if isinstance(row, dict)]
+        console.print(_rows_table(rows, title) if rows else "(none)")
     elif isinstance(data, dict):
         table = Table(title=title, show_header=False)
         table.add_column("field", style="bold")
         table.add_column("value")
+        nested = {}
         for key, value in data.items():
-            table.add_row(key, _cell(value))
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                nested[key] = value
+            else:
+                table.add_row(key, _cell(value))
         console.print(table)
+        for key, rows in nested.items():  # e.g. an order's lines, a bill's lines
+            console.print(_rows_table(rows, key))
     else:
         console.print(data)
 

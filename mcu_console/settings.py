@@ -226,6 +226,10 @@ PROVIDER_TAX_ID = env_str("PROVIDER_TAX_ID", "91330106MA2H0XXXXX")
 PROVIDER_ADDRESS = env_str("PROVIDER_ADDRESS", "浙江省杭州市西湖区")
 SIM_SEED = env_int("SIM_SEED", 20261204)
 SIM_TICK_SECONDS = env_int("SIM_TICK_SECONDS", 60, minimum=1)
+SIM_FAULT_SCALE = float(env_decimal("SIM_FAULT_SCALE", "1"))  # × the Llama 3 failure rate (docs/scheduler.md)
+# The console's public address, for links in e-mails (they are read outside any request).
+CONSOLE_BASE_URL = env_str("CONSOLE_BASE_URL", "http://127.0.0.1:8000")
+ASSETS_USAGE_CACHE_SECONDS = env_int("ASSETS_USAGE_CACHE_SECONDS", 900, minimum=0)
 
 # --- Security (production) --------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (

@@ -59,7 +59,7 @@ def _notify(*, order, kind: str, title: str, body: str, link: str):
         return None
     if created:
         recipients = _recipients(order)
-        base = settings.CONSOLE_BASE_URL.rstrip("/") if getattr(settings, "CONSOLE_BASE_URL", "") else ""
+        base = settings.CONSOLE_BASE_URL.rstrip("/")
         message = f"{body}\n\n{base}{link}" if link else body
 
         def send():

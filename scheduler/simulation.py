@@ -39,7 +39,7 @@ def tick_time(tick: int) -> dt.datetime:
 
 
 def default_params() -> FaultParams:
-    return FaultParams(scale=float(getattr(settings, "SIM_FAULT_SCALE", 1.0)))
+    return FaultParams(scale=settings.SIM_FAULT_SCALE)
 
 
 def regions_with_pool() -> list[int]:
