@@ -8,6 +8,7 @@ free      = capacity − allocated − held (never below 0).
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -86,3 +87,59 @@ def domain_capacities(
         )
         for d in rows.values("id", "code", "region_id", "kind", "cap", "alloc", "held")
     ]
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+def allocation_room(
+    *, region_id: int, kind: str, reference: str, now
+) -> tuple[list[DomainCapacity], dict[int, int]]:
+    """What `mcus_allocate` reads, in one round trip: per domain of the region and kind, the capacity,
+    allocated and held counts of `domain_capacities(exclude_reference=reference)`, and the open holds of
+    `reference` itself (domain id → MCUs). Hand-written SQL (portable: PostgreSQL and SQLite) because
+    compiling the equivalent ORM query cost more than running it."""
+    domain, node, mcu, hold = (m._meta.db_table for m in (ComputeDomain, Node, Mcu, Hold))
+    open_hold = (
+        "h.domain_id = d.id AND h.released_at IS NULL AND h.converted_at IS NULL AND h.expires_at > %s"
+    )
+    sql = (
+        f"SELECT d.id, d.code, d.region_id, d.kind, "  # noqa: S608 (our table names, values bound)
+        f"COALESCE((SELECT SUM(n.mcu_capacity) FROM {node} n "
+        f"  WHERE n.domain_id = d.id AND n.status IN {_in(PLACEABLE_NODE_STATUSES)}), 0), "
+        # COUNT(node_id) skips MCUs without a node (as `node__isnull=False`) while letting PostgreSQL use
+        # mcu_domain_status alone: an explicit IS NOT NULL drew in the partial slot index (2× slower)
+        f"(SELECT COUNT(m.node_id) FROM {mcu} m "
+        f"  WHERE m.domain_id = d.id AND m.status IN {_in(ACTIVE_MCU_STATUSES)}), "
+        f"COALESCE((SELECT SUM(h.quantity) FROM {hold} h WHERE {open_hold} AND NOT (h.reference = %s)), 0), "
+        f"COALESCE((SELECT SUM(h.quantity) FROM {hold} h WHERE {open_hold} AND h.reference = %s), 0) "
+        f"FROM {domain} d WHERE d.region_id = %s AND d.kind = %s ORDER BY d.id"
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [
+        *PLACEABLE_NODE_STATUSES,
+        *ACTIVE_MCU_STATUSES,
+        at,
+        reference,
+        at,
+        reference,
+        region_id,
+        kind,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(p) if isinstance(p, str) else p for p in params])
+        rows = cursor.fetchall()
+    caps = [
+        DomainCapacity(
+            domain_id=r[0],
+            code=r[1],
+            region_id=r[2],
+            kind=r[3],
+            capacity=int(r[4]),
+            allocated=int(r[5]),
+            held=int(r[6]),
+        )
+        for r in rows
+    ]
+    return caps, {r[0]: int(r[7]) for r in rows if r[7]}

@@ -9,13 +9,12 @@ partial unique constraint `mcu_slot_taken_once` is the database's last word: a s
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.choices import DomainKind
-from scheduler.capacity import domain_capacities, open_holds, resolve_region
+from scheduler.capacity import allocation_room, domain_capacities, open_holds, resolve_region
 from scheduler.choices import (
     ACTIVE_MCU_STATUSES,
     PLACEABLE_NODE_STATUSES,
@@ -25,7 +24,17 @@ from scheduler.choices import (
     WorkloadStatus,
 )
 from scheduler.exceptions import InsufficientCapacity, InvalidRequest, InvalidTransition
-from scheduler.models import Alert, Allocation, ComputeDomain, Hold, Mcu, Node, Transition, Workload
+from scheduler.models import (
+    Alert,
+    Allocation,
+    ComputeDomain,
+    Hold,
+    Mcu,
+    Node,
+    Transition,
+    Workload,
+    _public_id,
+)
 from scheduler.placement import CLUSTER_MIN_MCUS, NodeRoom, plan_domains, plan_slots
 
 PROVISION_SECONDS = 120  # a new MCU is ready two simulated minutes after allocation
@@ -87,28 +96,114 @@ def record_mcu_transitions(mcus: Iterable[Mcu], from_status, to_status, reason, 
     )
 
 
+def _in(values) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
 def free_slots(domain_id: int, quantity: int) -> list[tuple[int, int]] | None:
-    """`quantity` free (node, slot) pairs in one domain, packed; None if the domain has fewer."""
-    rows = (
-        Node.objects.filter(domain_id=domain_id, status__in=PLACEABLE_NODE_STATUSES)
-        .annotate(used=Count("mcus", filter=Q(mcus__status__in=ACTIVE_MCU_STATUSES)))
-        .filter(used__lt=F("mcu_capacity"))
-        .values_list("id", "mcu_capacity", "used")
+    """`quantity` free (node, slot) pairs in one domain, packed; None if the domain has fewer.
+
+    Packing order (as `plan_slots`): nodes already in use first, fullest first, then fresh nodes, ties
+    by id. The database ranks the domain's nodes and returns only those needed (a running sum of free
+    slots); the taken slots are read only for nodes that have some. At most two round trips, portable SQL.
+    """
+    node, mcu = Node._meta.db_table, Mcu._meta.db_table
+    active, placeable = [str(s) for s in ACTIVE_MCU_STATUSES], [str(s) for s in PLACEABLE_NODE_STATUSES]
+    rank = "CASE WHEN COUNT(m.id) > 0 THEN 0 ELSE 1 END, n.mcu_capacity - COUNT(m.id), n.id"
+    sql = (
+        f"SELECT node_id, cap, used FROM ("  # noqa: S608 (our table names, values bound)
+        f" SELECT n.id AS node_id, n.mcu_capacity AS cap, COUNT(m.id) AS used,"
+        f"  SUM(n.mcu_capacity - COUNT(m.id)) OVER (ORDER BY {rank} ROWS UNBOUNDED PRECEDING) AS upto"
+        f" FROM {node} n LEFT JOIN {mcu} m ON m.node_id = n.id AND m.status IN {_in(active)}"
+        f" WHERE n.domain_id = %s AND n.status IN {_in(placeable)}"
+        f" GROUP BY n.id, n.mcu_capacity HAVING COUNT(m.id) < n.mcu_capacity"
+        f") r WHERE upto - (cap - used) < %s"
     )
-    rooms = sorted(rows, key=lambda r: (0 if r[2] else 1, r[1] - r[2], r[0]))
-    chosen, count = [], 0
-    for node_id, capacity, used in rooms:
-        if count >= quantity:
-            break
-        chosen.append(NodeRoom(node_id, capacity))
-        count += capacity - used
-    if count < quantity:
-        return None
-    by_id = {room.node_id: room for room in chosen}
-    taken = Mcu.objects.filter(node_id__in=by_id, status__in=ACTIVE_MCU_STATUSES).order_by()
-    for node_id, slot in taken.values_list("node_id", "slot"):
-        by_id[node_id].taken.add(slot)
-    return plan_slots(chosen, quantity)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*active, domain_id, *placeable, quantity])
+        rows = cursor.fetchall()
+        if sum(cap - used for _, cap, used in rows) < quantity:
+            return None
+        rooms = {node_id: NodeRoom(node_id, cap) for node_id, cap, _ in rows}
+        used_ids = [node_id for node_id, _, used in rows if used]
+        if used_ids:
+            cursor.execute(
+                f"SELECT node_id, slot FROM {mcu} "  # noqa: S608 (our table names, values bound)
+                f"WHERE node_id IN {_in(used_ids)} AND status IN {_in(active)}",
+                [*used_ids, *active],
+            )
+            for node_id, slot in cursor.fetchall():
+                rooms[node_id].taken.add(slot)
+    return plan_slots(list(rooms.values()), quantity)
+
+
+_MCU_COLUMNS = (
+    "public_id",
+    "organization_id",
+    "allocation_id",
+    "region_id",
+    "domain_kind",
+    "domain_id",
+    "node_id",
+    "slot",
+    "status",
+    "status_reason",
+    "status_since",
+    "ready_at",
+    "created_at",
+)
+_INSERT_BATCH = 1000  # MCU rows per INSERT, fewer where the backend caps parameters (SQLite: 999)
+
+
+def _insert_new_mcus(*, allocation: Allocation, placed: list[tuple[int, int, int]], now, reference) -> None:
+    """Insert the allocation's MCUs (provisioning) and their transitions with hand-written multi-row
+    INSERTs: one statement per batch on PostgreSQL (a data-modifying CTE feeds the transitions), two
+    elsewhere (INSERT … RETURNING id, then the transitions)."""
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    ready = ops.adapt_datetimefield_value(now + dt.timedelta(seconds=PROVISION_SECONDS))
+    reason = f"allocated for {reference}"[:200]
+    provisioning = str(McuStatus.PROVISIONING)
+    mcu, transition = Mcu._meta.db_table, Transition._meta.db_table
+    insert = f"INSERT INTO {mcu} ({', '.join(_MCU_COLUMNS)}) VALUES "  # noqa: S608 (our table names, values bound)
+    row = "(" + ", ".join(["%s"] * len(_MCU_COLUMNS)) + ")"
+    size = min(_INSERT_BATCH, (connection.features.max_query_params or 65_535) // len(_MCU_COLUMNS) - 1)
+    for start in range(0, len(placed), size):
+        batch = placed[start : start + size]
+        params = []
+        for domain_id, node_id, slot in batch:
+            params += [
+                _public_id(),
+                allocation.organization_id,
+                allocation.pk,
+                allocation.region_id,
+                str(allocation.domain_kind),
+                domain_id,
+                node_id,
+                slot,
+                provisioning,
+                "allocated",
+                at,
+                ready,
+                at,
+            ]
+        values = ", ".join([row] * len(batch))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH ins AS ({insert}{values} RETURNING id) "  # noqa: S608 (our table names, values bound)
+                    f"INSERT INTO {transition} (at, mcu_id, from_status, to_status, reason) "
+                    f"SELECT %s, id, '', %s, %s FROM ins",
+                    [*params, at, provisioning, reason],
+                )
+            else:
+                cursor.execute(f"{insert}{values} RETURNING id", params)
+                ids = [r[0] for r in cursor.fetchall()]
+                cursor.execute(
+                    f"INSERT INTO {transition} (at, mcu_id, from_status, to_status, reason) VALUES "  # noqa: S608 (our table names, values bound)
+                    + ", ".join(["(%s, %s, '', %s, %s)"] * len(ids)),
+                    [p for mcu_id in ids for p in (at, mcu_id, provisioning, reason)],
+                )
 
 
 # --- holds --------------------------------------------------------------------------------------
@@ -210,12 +305,11 @@ def mcus_allocate(
             raise InvalidTransition(_("This reference was already used."), details={"reference": reference})
         return existing
 
-    holds = list(open_holds(now).filter(reference=reference, domain__region=region, domain__kind=domain_kind))
-    caps = domain_capacities(region=region, kind=domain_kind, exclude_reference=reference, now=now)
+    caps, mine = allocation_room(region_id=region.pk, kind=domain_kind, reference=reference, now=now)
     free = {c.domain_id: c.free for c in caps}
     parts = None
-    if holds and sum(h.quantity for h in holds) == quantity:
-        planned = [(h.domain_id, h.quantity) for h in holds]
+    if mine and sum(mine.values()) == quantity:
+        planned = sorted(mine.items())
         if all(free.get(d, 0) >= q for d, q in planned):
             parts = planned
     if parts is None:
@@ -224,6 +318,12 @@ def mcus_allocate(
     if parts is None:
         raise _insufficient(region, domain_kind, quantity, caps)
 
+    placed = []
+    for domain_id, qty in parts:
+        slots = free_slots(domain_id, qty)
+        if slots is None:  # capacity said yes but the nodes disagree: refuse rather than oversell
+            raise _insufficient(region, domain_kind, quantity, caps)
+        placed.extend((domain_id, node_id, slot) for node_id, slot in slots)
     allocation = Allocation.objects.create(
         organization=organization,
         region=region,
@@ -232,32 +332,9 @@ def mcus_allocate(
         reference=reference,
         created_at=now,
     )
-    mcus = []
-    for domain_id, qty in parts:
-        slots = free_slots(domain_id, qty)
-        if slots is None:  # capacity said yes but the nodes disagree: refuse rather than oversell
-            raise _insufficient(region, domain_kind, quantity, caps)
-        mcus.extend(
-            Mcu(
-                organization=organization,
-                allocation=allocation,
-                region=region,
-                domain_kind=domain_kind,
-                domain_id=domain_id,
-                node_id=node_id,
-                slot=slot,
-                status=McuStatus.PROVISIONING,
-                status_reason="allocated",
-                status_since=now,
-                ready_at=now + dt.timedelta(seconds=PROVISION_SECONDS),
-                created_at=now,
-            )
-            for node_id, slot in slots
-        )
-    Mcu.objects.bulk_create(mcus)
-    record_mcu_transitions(mcus, "", McuStatus.PROVISIONING, f"allocated for {reference}", now)
-    if holds:
-        Hold.objects.filter(pk__in=[h.pk for h in holds]).update(converted_at=now)
+    _insert_new_mcus(allocation=allocation, placed=placed, now=now, reference=reference)
+    if mine:
+        open_holds(now).filter(reference=reference, domain_id__in=list(mine)).update(converted_at=now)
     return allocation
 
 
