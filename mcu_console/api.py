@@ -63,9 +63,19 @@ def on_permission_denied(request, exc):
     return error(request, 403, "forbidden", str(exc) or "Your role does not allow this.")
 
 
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_allowed",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return error(request, exc.status_code, "error", str(exc))
+    """Ninja's own refusals (e.g. a body that is not JSON) in our error shape."""
+    return error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"), str(exc))
 
 
 api.add_router("", accounts_router)

@@ -26,3 +26,9 @@ def test_openapi_docs_render(client):
 def test_unknown_api_path_is_json_404(alice_api):
     response = alice_api.get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_a_body_that_is_not_json_is_a_400_in_our_error_shape(alice_api):
+    response = alice_api.post("/api/v1/orders", data="not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request" and "parse" in response.json()["message"]
