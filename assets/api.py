@@ -4,6 +4,7 @@ No hardware in any answer (R-2.2): MCUs are shown by public id, region, domain k
 """
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.utils import timezone
@@ -251,6 +252,8 @@ def _workload_out(workload: Workload) -> dict:
 
 @router.post("/workloads", response={201: WorkloadOut}, summary="Submit a task (gang-placed on your MCUs)")
 def workload_create(request, payload: WorkloadIn):
+    """Send `Idempotency-Key: <unique string>` to retry safely: the same key and body return the same task;
+    the same key with another body is a 422."""
     require_role(request, Role.MEMBER)
     name = payload.name.strip()
     errors = {}
@@ -272,6 +275,8 @@ def workload_create(request, payload: WorkloadIn):
         tightly_coupled=payload.tightly_coupled,
         payg=payload.payg,
         actor=request.user,
+        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
+        request_hash=hashlib.sha256(payload.model_dump_json().encode()).hexdigest(),
     )
     workload = Workload.objects.select_related("region").prefetch_related("mcus").get(pk=workload.pk)
     return Status(201, _workload_out(workload))

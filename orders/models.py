@@ -159,7 +159,8 @@ class ResourcePool(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """API writes with an Idempotency-Key: same key and body → same result; other body → 422."""
+    """API writes with an Idempotency-Key (orders, workloads): same key and body → same result;
+    the same key with another body — or on another endpoint — → 422."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
@@ -167,6 +168,9 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    workload = models.ForeignKey(
+        "scheduler.Workload", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

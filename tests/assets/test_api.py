@@ -148,3 +148,27 @@ def test_payg_workload_without_account_is_409(alice_api, estate):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "payg_no_account"
+
+
+def test_workload_create_with_idempotency_key(alice_api, org, estate):
+    from scheduler.models import Workload
+
+    body = {"name": "serve", "kind": "inference", "mcu_count": 2, "region": "cn-hangzhou"}
+
+    def post(payload, key):
+        return alice_api.post(
+            "/api/v1/workloads", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        )
+
+    first = post(body, "wl-1")
+    assert first.status_code == 201
+    again = post(body, "wl-1")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert Workload.objects.filter(organization=org, name="serve").count() == 1
+    other = post({**body, "mcu_count": 1}, "wl-1")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+
+    # A refusal keeps nothing: the same key can then carry a request that fits.
+    refused = post({**body, "name": "big", "mcu_count": 50}, "wl-2")
+    assert refused.status_code in (409, 422)
+    assert post({**body, "name": "small", "mcu_count": 1}, "wl-2").status_code == 201
